@@ -1,0 +1,62 @@
+# Osallistu: `make run` and `make test` set everything up on a fresh machine.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+export FLASK_APP := wsgi.py
+SQLITE_URL := sqlite:///$(CURDIR)/instance/osallistu.sqlite3
+PG_TEST_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/test
+
+.PHONY: run test test-only test-pg lint fmt e2e bench db-upgrade db-migrate i18n-extract i18n-update i18n-compile i18n-check clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+
+# Re-install only when the pins change.
+$(VENV)/.installed: requirements.txt requirements-dev.txt | $(BIN)/python
+	$(BIN)/pip install --quiet --disable-pip-version-check -r requirements-dev.txt
+	touch $@
+
+install: $(VENV)/.installed
+
+run: install i18n-compile
+	$(BIN)/flask db upgrade
+	$(BIN)/flask demo load
+	@echo "Osallistu runs at http://127.0.0.1:5000/ (Ctrl+C stops it)"
+	$(BIN)/flask run --host 127.0.0.1 --port 5000
+
+test: install i18n-compile
+	$(BIN)/pytest $(PYTEST_ARGS)
+
+test-pg: install i18n-compile
+	TEST_DATABASE_URL=$(PG_TEST_URL) $(BIN)/pytest $(PYTEST_ARGS)
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+fmt: install
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+db-upgrade: install
+	$(BIN)/flask db upgrade
+
+db-migrate: install
+	$(BIN)/flask db migrate -m "$(m)"
+
+i18n-extract: install
+	$(BIN)/pybabel extract --no-location --sort-by-file -F babel.cfg -k _l -k lazy_gettext \
+		--project Osallistu --copyright-holder "Osallistu" --msgid-bugs-address "" \
+		-o translations/messages.pot .
+
+i18n-update: i18n-extract
+	$(BIN)/pybabel update --no-fuzzy-matching --ignore-obsolete -i translations/messages.pot -d translations
+
+i18n-compile: install
+	$(BIN)/pybabel compile --quiet -d translations
+
+bench: install
+	$(BIN)/python bench/pages.py
+
+clean:
+	rm -rf $(VENV) instance/*.sqlite3* instance/outbox

@@ -1,0 +1,99 @@
+"""Osallistu: resident participation for a city's welfare plan."""
+
+from __future__ import annotations
+
+import logging
+import os
+
+from flask import Flask
+from sqlalchemy import event
+from sqlalchemy.engine import Engine
+
+from config import CONFIGS, Config
+
+
+def create_app(config_class: type[Config] | None = None) -> Flask:
+    """Build the app; without a config class, FLASK_CONFIG (development by default) picks one."""
+    if config_class is None:
+        config_class = CONFIGS[os.environ.get("FLASK_CONFIG", "development")]
+    config_class.check()
+    app = Flask(__name__, instance_relative_config=True)
+    app.config.from_object(config_class)
+    app.config["ENV_NAME"] = config_class.__name__.lower()
+    os.makedirs(app.instance_path, exist_ok=True)
+
+    register_logging(app)
+    register_extensions(app)
+    register_blueprints(app)
+    register_templates(app)
+
+    from app.cli import register_cli
+    from app.core.errors import register_errors
+    from app.core.security import register_security
+    from app.i18n import register_i18n
+
+    register_i18n(app)
+    register_security(app)
+    register_errors(app)
+    register_cli(app)
+    return app
+
+
+def register_logging(app: Flask) -> None:
+    if not app.debug and not app.testing:
+        logging.basicConfig(
+            level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s"
+        )
+        logging.getLogger("alembic.runtime.plugins").setLevel(logging.WARNING)
+
+
+def register_extensions(app: Flask) -> None:
+    from flask_babel import lazy_gettext as _l
+
+    from app.extensions import babel, csrf, db, limiter, login_manager, migrate
+    from app.i18n import select_locale
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=os.path.join(os.path.dirname(app.root_path), "migrations"))
+    babel.init_app(app, locale_selector=select_locale)
+    csrf.init_app(app)
+    limiter.init_app(app)
+    login_manager.init_app(app)
+    login_manager.login_view = "auth.login"
+    login_manager.login_message = _l("Sign in to see this page.")
+    login_manager.login_message_category = "info"
+    login_manager.session_protection = "strong"
+    # Models must be imported so metadata and migrations see every table.
+    import app.models  # noqa: F401
+
+
+def register_blueprints(app: Flask) -> None:
+    from app.auth.routes import bp as auth_bp
+    from app.engagements.routes import bp as engagements_bp
+    from app.pages.routes import bp as pages_bp
+    from app.plan.routes import bp as plan_bp
+    from app.plan.routes import root_bp
+
+    for blueprint in (root_bp, plan_bp, pages_bp, auth_bp, engagements_bp):
+        app.register_blueprint(blueprint)
+
+
+def register_templates(app: Flask) -> None:
+    app.jinja_env.trim_blocks = True
+    app.jinja_env.lstrip_blocks = True
+    app.jinja_env.add_extension("jinja2.ext.i18n")
+    app.jinja_env.policies["ext.i18n.trimmed"] = True
+    app.config.setdefault("TEMPLATES_AUTO_RELOAD", app.debug)
+
+
+@event.listens_for(Engine, "connect")
+def _sqlite_pragmas(dbapi_connection, connection_record) -> None:  # noqa: ANN001
+    """WAL and a busy timeout make the embedded SQLite safe for several workers."""
+    module = type(dbapi_connection).__module__
+    if not module.startswith("sqlite3"):
+        return
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute("PRAGMA busy_timeout=5000")
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.close()

@@ -1,0 +1,1 @@
+"""Staff sign-in, passwords, password reset, user management."""

@@ -1,0 +1,1 @@
+"""Pieces every feature uses: column types, authorization, audit log, outbox, security."""

@@ -1,0 +1,35 @@
+"""Staff dashboards: the department's engagements (filled in by later features)."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, redirect, render_template, url_for
+from flask_login import current_user
+
+from app.core.auth import department_required, staff_required
+from app.plan import services as plan_services
+
+bp = Blueprint("engagements", __name__, url_prefix="/<lang>")
+
+
+@bp.get("/staff/")
+@staff_required
+def staff_home():
+    """Staff go to their department; the coordinator sees every department."""
+    if not current_user.is_coordinator:
+        if current_user.department is None:
+            abort(403)
+        return redirect(
+            url_for("engagements.department_dashboard", department=current_user.department.code)
+        )
+    return render_template(
+        "engagements/coordinator_home.html",
+        departments=plan_services.list_departments(),
+        plan=plan_services.current_plan(),
+    )
+
+
+@bp.get("/staff/departments/<department>/")
+@department_required("department")
+def department_dashboard(department: str):
+    dep = plan_services.department_by_code(department) or abort(404)
+    return render_template("engagements/department_dashboard.html", department=dep, engagements=[])

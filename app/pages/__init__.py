@@ -1,0 +1,1 @@
+"""Pages every public web service needs: the accessibility statement and the privacy notice."""

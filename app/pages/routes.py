@@ -1,0 +1,38 @@
+"""The accessibility statement and the privacy notice, written per language."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from flask import Blueprint, current_app, g, render_template
+from flask_babel import format_date
+
+bp = Blueprint("pages", __name__, url_prefix="/<lang>")
+
+
+def _legal_context() -> dict[str, str]:
+    config = current_app.config
+    return {
+        "site_name": config["SITE_NAME"],
+        "city_name": config["CITY_NAME"],
+        "accessibility_email": config["ACCESSIBILITY_EMAIL"],
+        "privacy_email": config["PRIVACY_EMAIL"],
+        "dpo_email": config["DPO_EMAIL"],
+        "statement_date": format_date(
+            date.fromisoformat(config["ACCESSIBILITY_STATEMENT_DATE"]), "long"
+        ),
+    }
+
+
+@bp.get("/accessibility")
+def accessibility():
+    return render_template(
+        "pages/accessibility.html", body=f"pages/_accessibility_{g.lang}.html", **_legal_context()
+    )
+
+
+@bp.get("/privacy")
+def privacy():
+    return render_template(
+        "pages/privacy.html", body=f"pages/_privacy_{g.lang}.html", **_legal_context()
+    )

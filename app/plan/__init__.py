@@ -1,0 +1,1 @@
+"""The welfare plan: strategic goals, focus areas, departments."""

@@ -1,0 +1,110 @@
+"""Configuration classes. Secrets and database addresses come from the environment."""
+
+from __future__ import annotations
+
+import os
+from datetime import timedelta
+from pathlib import Path
+
+BASE_DIR = Path(__file__).resolve().parent
+INSTANCE_DIR = BASE_DIR / "instance"
+
+
+def _env_int(name: str, default: int) -> int:
+    value = os.environ.get(name)
+    return int(value) if value else default
+
+
+class Config:
+    """Settings shared by every environment."""
+
+    SITE_NAME = os.environ.get("SITE_NAME", "Osallistu")
+    #: The city whose plan and services this instance serves (shown in legal pages).
+    CITY_NAME = os.environ.get("CITY_NAME", "Kemi")
+    ACCESSIBILITY_EMAIL = os.environ.get("ACCESSIBILITY_EMAIL", "saavutettavuus@example.fi")
+    PRIVACY_EMAIL = os.environ.get("PRIVACY_EMAIL", "kirjaamo@example.fi")
+    DPO_EMAIL = os.environ.get("DPO_EMAIL", "tietosuoja@example.fi")
+    ACCESSIBILITY_STATEMENT_DATE = os.environ.get("ACCESSIBILITY_STATEMENT_DATE", "2026-11-27")
+
+    SECRET_KEY = os.environ.get("SECRET_KEY")
+    SQLALCHEMY_DATABASE_URI = os.environ.get("DATABASE_URL")
+    SQLALCHEMY_ENGINE_OPTIONS: dict = {"pool_pre_ping": True}
+
+    LANGUAGES = ("fi", "sv", "en")
+    BABEL_DEFAULT_LOCALE = "fi"
+    BABEL_DEFAULT_TIMEZONE = "Europe/Helsinki"
+    BABEL_TRANSLATION_DIRECTORIES = str(BASE_DIR / "translations")
+
+    #: Staff sessions end after this much inactivity.
+    PERMANENT_SESSION_LIFETIME = timedelta(minutes=_env_int("SESSION_IDLE_MINUTES", 120))
+    #: ...and at the latest this long after signing in, however active.
+    SESSION_ABSOLUTE_HOURS = _env_int("SESSION_ABSOLUTE_HOURS", 12)
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    SESSION_COOKIE_NAME = "osallistu_session"
+    REMEMBER_COOKIE_DURATION = timedelta(seconds=0)
+
+    WTF_CSRF_TIME_LIMIT = 8 * 3600
+    MAX_CONTENT_LENGTH = _env_int("MAX_CONTENT_LENGTH", 4 * 1024 * 1024)
+
+    RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
+    RATELIMIT_HEADERS_ENABLED = True
+    #: Failed sign-ins allowed per client address.
+    LOGIN_RATE_LIMIT = os.environ.get("LOGIN_RATE_LIMIT", "5 per minute; 30 per hour")
+    PASSWORD_RESET_RATE_LIMIT = os.environ.get("PASSWORD_RESET_RATE_LIMIT", "5 per hour")
+    PASSWORD_RESET_MAX_AGE = 3600
+    INVITE_MAX_AGE = 7 * 24 * 3600
+    PASSWORD_MIN_LENGTH = 12
+
+    MAIL_SERVER = os.environ.get("MAIL_SERVER")
+    MAIL_PORT = _env_int("MAIL_PORT", 587)
+    MAIL_USE_TLS = os.environ.get("MAIL_USE_TLS", "1") == "1"
+    MAIL_USERNAME = os.environ.get("MAIL_USERNAME")
+    MAIL_PASSWORD = os.environ.get("MAIL_PASSWORD")
+    MAIL_DEFAULT_SENDER = os.environ.get("MAIL_DEFAULT_SENDER", "osallistu@example.fi")
+    #: Where `flask outbox send` writes .eml files when no MAIL_SERVER is set.
+    MAIL_FILE_DIR = os.environ.get("MAIL_FILE_DIR", str(INSTANCE_DIR / "outbox"))
+
+    #: The plan data file `flask demo load` imports.
+    PLAN_DATA_FILE = str(BASE_DIR / "app" / "plan" / "data" / "kemi-2022-25.yaml")
+
+    HSTS = False
+
+    @classmethod
+    def check(cls) -> None:
+        """Refuse to start with settings that are unsafe for this environment."""
+
+
+class Development(Config):
+    SECRET_KEY = os.environ.get("SECRET_KEY", "dev-only-not-secret")  # noqa: S105
+    SQLALCHEMY_DATABASE_URI = os.environ.get(
+        "DATABASE_URL", f"sqlite:///{INSTANCE_DIR / 'osallistu.sqlite3'}"
+    )
+
+
+class Testing(Config):
+    TESTING = True
+    SECRET_KEY = "testing-only"  # noqa: S105
+    SQLALCHEMY_DATABASE_URI = os.environ.get("TEST_DATABASE_URL", "sqlite://")
+    WTF_CSRF_ENABLED = False
+    RATELIMIT_ENABLED = False
+    MAIL_SERVER = None
+    SERVER_NAME = "localhost"
+
+
+class Production(Config):
+    SESSION_COOKIE_SECURE = True
+    PREFERRED_URL_SCHEME = "https"
+    HSTS = True
+    SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True, "pool_size": 5, "max_overflow": 5}
+
+    @classmethod
+    def check(cls) -> None:
+        missing = [name for name in ("SECRET_KEY", "DATABASE_URL") if not os.environ.get(name)]
+        if missing:
+            raise RuntimeError(
+                "Production settings need these environment variables: " + ", ".join(missing)
+            )
+
+
+CONFIGS = {"development": Development, "testing": Testing, "production": Production}
