@@ -45,15 +45,15 @@ db-migrate: install
 	$(BIN)/flask db migrate -m "$(m)"
 
 i18n-extract: install
-	$(BIN)/pybabel extract --no-location --sort-by-file -F babel.cfg -k _l -k lazy_gettext \
+	$(BIN)/pybabel -q extract --no-location --sort-by-file -F babel.cfg -k _l -k lazy_gettext \
 		--project Osallistu --copyright-holder "Osallistu" --msgid-bugs-address "" \
 		-o translations/messages.pot .
 
 i18n-update: i18n-extract
-	$(BIN)/pybabel update --no-fuzzy-matching --ignore-obsolete -i translations/messages.pot -d translations
+	$(BIN)/pybabel -q update --no-fuzzy-matching --ignore-obsolete -i translations/messages.pot -d translations
 
 i18n-compile: install
-	$(BIN)/pybabel compile --quiet -d translations
+	$(BIN)/pybabel -q compile -d translations
 
 bench: install
 	$(BIN)/python bench/pages.py

@@ -11,6 +11,8 @@ from markupsafe import Markup
 from werkzeug.exceptions import NotFound
 
 LOCALES: tuple[str, ...] = ("fi", "sv", "en")
+#: Blueprints of pages that live under a language mount here: only known languages match.
+LANG_PREFIX = "/<any({}):lang>".format(", ".join(LOCALES))
 DEFAULT_LOCALE = "fi"
 #: How each language names itself, for the language switcher (never translated).
 LANGUAGE_NAMES: dict[str, str] = {"fi": "Suomeksi", "sv": "På svenska", "en": "In English"}

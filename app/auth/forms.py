@@ -2,6 +2,7 @@
 
 from flask_babel import lazy_gettext as _l
 from wtforms import BooleanField, EmailField, PasswordField, SelectField, StringField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Email, EqualTo, Length, Optional
 
 from app.core.auth import Role
@@ -69,8 +70,8 @@ class ResetRequestForm(BaseForm):
 
 
 ROLE_CHOICES = [
-    (Role.STAFF.value, _l("Staff member")),
-    (Role.COORDINATOR.value, _l("Coordinator")),
+    SelectChoice(Role.STAFF.value, _l("Staff member")),
+    SelectChoice(Role.COORDINATOR.value, _l("Coordinator")),
 ]
 
 
@@ -98,7 +99,7 @@ class InviteForm(BaseForm):
     department = _department()
     locale = SelectField(
         _l("Language of the invitation"),
-        choices=[(locale, LANGUAGE_NAMES[locale]) for locale in LOCALES],
+        choices=[SelectChoice(locale, LANGUAGE_NAMES[locale]) for locale in LOCALES],
     )
 
 

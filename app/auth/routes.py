@@ -19,6 +19,7 @@ from flask import (
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_user, logout_user
+from wtforms.fields.choices import SelectChoice
 
 from app.auth import services
 from app.auth.forms import (
@@ -32,15 +33,15 @@ from app.auth.forms import (
 from app.auth.models import User
 from app.core.auth import Role, coordinator_required, staff_required
 from app.extensions import db, limiter, login_manager
-from app.i18n import tr
+from app.i18n import LANG_PREFIX, tr
 from app.plan import services as plan_services
 from app.plan.models import Department
 
-bp = Blueprint("auth", __name__, url_prefix="/<lang>")
+bp = Blueprint("auth", __name__, url_prefix=LANG_PREFIX)
 
 PASSWORD_RULE_MESSAGES = {
     "too_short": _l("The password is too short. Use at least 12 characters."),
-    "too_simple": _l("The password is too simple. Use more different characters."),
+    "too_simple": _l("The password is too simple. Use a wider mix of characters."),
     "contains_email": _l("The password must not contain your e-mail address."),
 }
 AUTH_ERROR_MESSAGES = {
@@ -57,7 +58,7 @@ def load_user(user_id: str) -> User | None:
     if not uid.isdigit():
         return None
     user = db.session.get(User, int(uid))
-    if user is None or not token or user.session_token != token:
+    if user is None or not user.is_active_user or not token or user.session_token != token:
         return None
     return user
 
@@ -183,9 +184,10 @@ def accept_invite(token: str):
 # --- user management -----------------------------------------------------------------------
 
 
-def _department_choices() -> list[tuple[str, str]]:
-    return [("", _("No department"))] + [
-        (dep.code, tr(dep.name)) for dep in plan_services.list_departments(active_only=True)
+def _department_choices() -> list[SelectChoice]:
+    return [SelectChoice("", _("No department"))] + [
+        SelectChoice(dep.code, tr(dep.name))
+        for dep in plan_services.list_departments(active_only=True)
     ]
 
 

@@ -50,14 +50,14 @@ MESSAGES = {
     ),
     500: (
         _l("Something went wrong on our side"),
-        _l(
-            "The error is not your fault. Try again in a moment. "
-            "If it happens again, tell us through the feedback channel."
-        ),
+        _l("The error is not your fault. Try again in a moment."),
     ),
     503: (
         _l("The service is busy"),
-        _l("We cannot answer right now. Try again in a moment. Nothing you sent is lost."),
+        _l(
+            "We cannot answer right now. Try again in a moment. "
+            "If you were sending a form, it was not saved: send it again then."
+        ),
     ),
 }
 CSRF_MESSAGE = (
@@ -70,8 +70,11 @@ CSRF_MESSAGE = (
 
 
 def _ensure_lang() -> None:
-    if g.get("lang") not in LOCALES:
-        g.lang = best_locale()
+    """Error pages speak the language of the URL when it has one, else the browser's."""
+    if g.get("lang") in LOCALES:
+        return
+    prefix = request.path.strip("/").split("/", 1)[0]
+    g.lang = prefix if prefix in LOCALES else best_locale()
 
 
 def _render(status: int, title=None, message=None):  # noqa: ANN001, ANN202

@@ -6,9 +6,10 @@ from flask import Blueprint, abort, redirect, render_template, url_for
 from flask_login import current_user
 
 from app.core.auth import department_required, staff_required
+from app.i18n import LANG_PREFIX
 from app.plan import services as plan_services
 
-bp = Blueprint("engagements", __name__, url_prefix="/<lang>")
+bp = Blueprint("engagements", __name__, url_prefix=LANG_PREFIX)
 
 
 @bp.get("/staff/")

@@ -7,7 +7,9 @@ from datetime import date
 from flask import Blueprint, current_app, g, render_template
 from flask_babel import format_date
 
-bp = Blueprint("pages", __name__, url_prefix="/<lang>")
+from app.i18n import LANG_PREFIX
+
+bp = Blueprint("pages", __name__, url_prefix=LANG_PREFIX)
 
 
 def _legal_context() -> dict[str, str]:

@@ -49,7 +49,7 @@ class DepartmentForm(BaseForm):
             Length(max=40, message=_l("Write at most %(max)d characters.")),
             Regexp(
                 r"^[a-z0-9][a-z0-9-]*$",
-                message=_l("Use only small letters a-z, digits and hyphens."),
+                message=_l("Use only lowercase letters a–z (not ä or ö), digits and hyphens."),
             ),
         ],
         render_kw={"spellcheck": "false", "autocapitalize": "none"},

@@ -8,7 +8,7 @@ from flask_babel import lazy_gettext as _l
 
 from app.core.auth import coordinator_required
 from app.extensions import db
-from app.i18n import LOCALES, best_locale
+from app.i18n import LANG_PREFIX, LOCALES, best_locale
 from app.plan import services
 from app.plan.forms import (
     DepartmentEditForm,
@@ -18,7 +18,7 @@ from app.plan.forms import (
     PlanTextsForm,
 )
 
-bp = Blueprint("plan", __name__, url_prefix="/<lang>")
+bp = Blueprint("plan", __name__, url_prefix=LANG_PREFIX)
 root_bp = Blueprint("root", __name__)
 
 

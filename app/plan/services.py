@@ -119,7 +119,7 @@ class _Reader:
 
 
 def read_plan_file(text: str) -> dict[str, Any]:
-    """Validate a plan data file and return its content, or raise PlanFileError listing all problems."""
+    """Validate a plan data file and return its content; PlanFileError lists every problem."""
     try:
         root = yaml.compose(text, Loader=yaml.SafeLoader)
     except yaml.YAMLError as error:

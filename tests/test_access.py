@@ -1,0 +1,85 @@
+"""Every staff route refuses people who should not see it, proven by walking the URL map."""
+
+from __future__ import annotations
+
+from flask import Flask
+
+from app.extensions import db
+from app.i18n import LANG_PREFIX
+from tests.conftest import UserFactory, department, login
+
+# Sample values for URL arguments; department-scoped routes get the staff member's department.
+SAMPLE_ARGS = {"lang": "fi", "code": "HK-01", "department": "sivistys", "user_id": 1, "token": "x"}
+
+
+def staff_rules(app: Flask):
+    prefix = f"{LANG_PREFIX}/staff/"
+    return [rule for rule in app.url_map.iter_rules() if rule.rule.startswith(prefix)]
+
+
+def url_for_rule(rule, **overrides) -> str:
+    values = {name: overrides.get(name, SAMPLE_ARGS[name]) for name in rule.arguments}
+    return rule.build(values, append_unknown=False)[1]
+
+
+def method_of(rule) -> str:
+    return "GET" if "GET" in rule.methods else "POST"
+
+
+def test_every_staff_route_declares_who_may_use_it(app):
+    undeclared = [
+        rule.endpoint
+        for rule in staff_rules(app)
+        if getattr(app.view_functions[rule.endpoint], "access", None)
+        not in {"staff", "coordinator", "department"}
+    ]
+    assert staff_rules(app), "no staff routes found"
+    assert undeclared == []
+
+
+def test_anonymous_visitor_is_sent_to_sign_in_from_every_staff_route(app, client, plan):
+    for rule in staff_rules(app):
+        url = url_for_rule(rule)
+        response = client.open(url, method=method_of(rule))
+        assert response.status_code == 302, url
+        assert response.headers["Location"].startswith("/fi/login?next="), url
+
+
+def test_staff_member_is_refused_coordinator_and_other_department_routes(app, client, plan):
+    UserFactory(email="sivistys@city.example", department=department("sivistys"))
+    outsider = UserFactory(
+        email="tekninen@city.example", department=department("tekniset-palvelut")
+    )
+    login(client, outsider)
+    checked = 0
+    for rule in staff_rules(app):
+        access = app.view_functions[rule.endpoint].access
+        if access == "staff":
+            continue
+        url = url_for_rule(rule)
+        response = client.open(url, method=method_of(rule))
+        assert response.status_code == 403, url
+        checked += 1
+    assert checked >= 5
+
+
+def test_staff_member_reaches_own_department_and_coordinator_reaches_all(app, client, plan):
+    own = UserFactory(email="own@city.example", department=department("sivistys"))
+    login(client, own)
+    assert client.get("/fi/staff/departments/sivistys/").status_code == 200
+    assert client.get("/fi/staff/").headers["Location"] == "/fi/staff/departments/sivistys/"
+    client.post("/fi/logout")
+    boss = UserFactory(email="boss@city.example", role="coordinator")
+    login(client, boss)
+    for code in ("sivistys", "tekniset-palvelut", "kanslia"):
+        assert client.get(f"/fi/staff/departments/{code}/").status_code == 200
+
+
+def test_deactivated_user_loses_access_immediately(app, client, staff):
+    login(client, staff)
+    assert client.get("/fi/staff/departments/sivistys/").status_code == 200
+    staff.is_active_user = False
+    db.session.commit()
+    response = client.get("/fi/staff/departments/sivistys/")
+    assert response.status_code == 302
+    assert response.headers["Location"].startswith("/fi/login")
