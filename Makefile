@@ -18,6 +18,10 @@ $(VENV)/.installed: requirements.txt requirements-dev.txt | $(BIN)/python
 
 install: $(VENV)/.installed
 
+$(VENV)/.installed-e2e: $(VENV)/.installed requirements-e2e.txt
+	$(BIN)/pip install --quiet --disable-pip-version-check -r requirements-e2e.txt
+	touch $@
+
 run: install i18n-compile
 	$(BIN)/flask db upgrade
 	$(BIN)/flask demo load
@@ -29,6 +33,10 @@ test: install i18n-compile
 
 test-pg: install i18n-compile
 	TEST_DATABASE_URL=$(PG_TEST_URL) $(BIN)/pytest $(PYTEST_ARGS)
+
+# Browser checks: needs Debian's Chromium (apt-get install -y chromium) and Java for the HTML checker.
+e2e: $(VENV)/.installed-e2e i18n-compile
+	$(BIN)/pytest -p no:cacheprovider e2e $(PYTEST_ARGS)
 
 lint: install
 	$(BIN)/ruff check .

@@ -14,10 +14,17 @@ EMAIL_INVALID = _l("Enter an e-mail address in the form name@example.fi.")
 
 
 class LoginForm(BaseForm):
-    email = EmailField(
+    # A text field with an e-mail keyboard: "username" autofill (for password managers) is not
+    # allowed on type="email".
+    email = StringField(
         _l("E-mail address"),
         validators=[DataRequired(EMAIL_REQUIRED), Length(max=320)],
-        render_kw={"autocomplete": "username", "spellcheck": "false"},
+        render_kw={
+            "autocomplete": "username",
+            "inputmode": "email",
+            "spellcheck": "false",
+            "autocapitalize": "none",
+        },
     )
     password = PasswordField(
         _l("Password"),

@@ -31,6 +31,7 @@ from app.auth.forms import (
     UserEditForm,
 )
 from app.auth.models import User
+from app.core import audit
 from app.core.auth import Role, coordinator_required, staff_required
 from app.extensions import db, limiter, login_manager
 from app.i18n import LANG_PREFIX, tr
@@ -104,6 +105,7 @@ def login():
             session.permanent = True
             login_user(user)
             session["signed_in_at"] = datetime.now(UTC).timestamp()
+            audit.record("user.sign_in", f"users:{user.id}", actor_id=user.id)
             db.session.commit()
             flash(_("You are signed in."), "success")
             return redirect(

@@ -16,6 +16,7 @@ from tests.conftest import (
     UserFactory,
     department,
     login,
+    make_app,
     running_app,
     text_of,
 )
@@ -134,3 +135,56 @@ def test_staff_member_without_department_is_refused_politely(client, plan):
     user = UserFactory(email="lost@city.example", department=None)
     login(client, user)
     assert client.get("/fi/staff/").status_code == 403
+
+
+def test_sign_in_is_recorded_in_the_audit_log(client, staff):
+    from sqlalchemy import select
+
+    from app.core.audit import AuditLog
+
+    login(client, staff)
+    entry = db.session.scalar(select(AuditLog).where(AuditLog.action == "user.sign_in"))
+    assert entry.actor_id == staff.id
+
+
+def _redis_up() -> bool:
+    import socket
+
+    try:
+        socket.create_connection(("127.0.0.1", 6379), timeout=0.5).close()
+    except OSError:
+        return False
+    return True
+
+
+class RedisLimited(RateLimited):
+    RATELIMIT_STORAGE_URI = "redis://127.0.0.1:6379/15"
+
+
+class RedisDown(RateLimited):
+    RATELIMIT_STORAGE_URI = "redis://127.0.0.1:1/0"
+
+
+@pytest.mark.skipif(not _redis_up(), reason="no Redis on 127.0.0.1:6379")
+def test_rate_limit_counts_in_redis_when_configured():
+    import redis
+
+    redis.Redis(host="127.0.0.1", port=6379, db=15).flushdb()
+    for app in running_app(RedisLimited):
+        services.import_plan(KEMI_PLAN.read_text(encoding="utf-8"))
+        db.session.commit()
+        user = UserFactory(email="r@city.example", department=department("sivistys"))
+        # Two app instances (two workers) share the count through Redis.
+        first, second = app.test_client(), make_app(RedisLimited).test_client()
+        for client in (first, second, first):
+            assert login(client, user, password="wrong password!").status_code == 422
+        assert login(second, user).status_code == 429
+    redis.Redis(host="127.0.0.1", port=6379, db=15).flushdb()
+
+
+def test_sign_in_still_works_when_the_rate_limit_store_is_down():
+    for app in running_app(RedisDown):
+        services.import_plan(KEMI_PLAN.read_text(encoding="utf-8"))
+        db.session.commit()
+        user = UserFactory(email="d@city.example", department=department("sivistys"))
+        assert login(app.test_client(), user).status_code == 302

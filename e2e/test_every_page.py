@@ -1,0 +1,119 @@
+"""Every reachable page, as every role, in fi, sv and en: axe-core, valid HTML, lang, translations,
+page weight, and no horizontal scrolling on a 360 px phone."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict
+
+import pytest
+
+from e2e.crawler import PageVisit, crawl, validate_html
+
+ROLES = ("anonymous", "staff", "coordinator")
+
+
+@pytest.fixture(scope="module")
+def visits(browser, base_url, report_dir) -> list[PageVisit]:
+    found: list[PageVisit] = []
+    for role in ROLES:
+        found += crawl(browser, base_url, role, report_dir / "html")
+    (report_dir / "pages.json").write_text(
+        json.dumps([asdict(v) for v in found], indent=1, ensure_ascii=False), encoding="utf-8"
+    )
+    return found
+
+
+@pytest.fixture(scope="module")
+def phone_visits(browser, base_url, report_dir) -> list[PageVisit]:
+    found: list[PageVisit] = []
+    for role in ROLES:
+        found += crawl(
+            browser,
+            base_url,
+            role,
+            report_dir / "html",
+            viewport={"width": 360, "height": 740},
+            run_axe=False,
+        )
+    return found
+
+
+def test_crawl_reaches_every_kind_of_page_in_every_language(visits):
+    paths = {v.path for v in visits}
+    for lang in ("fi", "sv", "en"):
+        for expected in (
+            "/",
+            "/plan",
+            "/plan/HK-01",
+            "/accessibility",
+            "/privacy",
+            "/login",
+            "/staff/plan",
+            "/staff/users",
+            "/staff/departments",
+            "/staff/departments/sivistys/",
+            "/staff/account/password",
+        ):
+            assert f"/{lang}{expected}" in paths
+    assert len(visits) > 100
+
+
+def test_every_page_answers_200(visits):
+    assert [(v.role, v.path, v.status) for v in visits if v.status != 200] == []
+
+
+def test_no_axe_violations_of_wcag_2_1_a_and_aa(visits):
+    failing = [(v.role, v.path, v.axe_violations) for v in visits if v.axe_violations]
+    assert failing == []
+
+
+def test_html_is_valid(visits):
+    errors = validate_html([v.html_file for v in visits if v.html_file])
+    by_page = {v.path: errors[v.html_file] for v in visits if v.html_file in errors}
+    assert by_page == {}
+
+
+def test_html_lang_matches_the_url_language(visits):
+    assert [(v.path, v.html_lang) for v in visits if v.html_lang != v.lang] == []
+
+
+def test_no_visible_text_is_an_untranslated_message(visits):
+    assert [(v.path, v.untranslated) for v in visits if v.untranslated] == []
+
+
+def test_pages_are_light(visits, report_dir):
+    heaviest = max(visits, key=lambda v: v.transferred)
+    summary = {
+        "pages": len(visits),
+        "median_bytes": sorted(v.transferred for v in visits)[len(visits) // 2],
+        "max_bytes": heaviest.transferred,
+        "heaviest": heaviest.path,
+    }
+    (report_dir / "weight.json").write_text(json.dumps(summary, indent=1), encoding="utf-8")
+    print(f"\npage weight: {summary}")
+    assert all(v.transferred > 0 for v in visits)
+    assert heaviest.transferred < 200_000
+
+
+def test_no_horizontal_scrolling_on_a_360_px_phone(phone_visits):
+    assert phone_visits
+    assert [(v.role, v.path, v.overflow) for v in phone_visits if v.overflow > 0] == []
+
+
+def test_the_checkers_do_catch_problems(browser, base_url, tmp_path):
+    """A page with known faults fails both checks, so a green run means something."""
+    from e2e.conftest import new_context
+    from e2e.crawler import AXE_JS, AXE_TAGS
+
+    bad = '<!doctype html><html><head><title>x</title></head><body><img src="a.png"><input></body></html>'
+    context = new_context(browser, base_url)
+    page = context.new_page()
+    page.set_content(bad)
+    page.add_script_tag(content=AXE_JS)
+    result = page.evaluate("t => axe.run(document, {runOnly: {type: 'tag', values: t}})", AXE_TAGS)
+    context.close()
+    assert {"image-alt", "html-has-lang"} <= {v["id"] for v in result["violations"]}
+    broken = tmp_path / "broken.html"
+    broken.write_text("<!doctype html><html lang=fi><title>x</title><p><div></p>", encoding="utf-8")
+    assert validate_html([str(broken)])

@@ -1,0 +1,104 @@
+"""Journeys done with the keyboard only: Tab, Shift+Tab, Enter and Space, no mouse."""
+
+from __future__ import annotations
+
+from playwright.sync_api import Page, expect
+
+from e2e.conftest import DEMO_PASSWORD, USERS
+from e2e.crawler import AXE_JS, AXE_TAGS
+
+MAX_TABS = 60
+
+
+def focused(page: Page) -> dict:
+    return page.evaluate(
+        """() => {
+            const el = document.activeElement;
+            const style = getComputedStyle(el);
+            return {tag: el.tagName.toLowerCase(), text: (el.innerText || el.value || '').trim(),
+                    id: el.id, href: el.getAttribute('href') || '',
+                    outline: style.outlineStyle !== 'none' && parseFloat(style.outlineWidth) >= 2};
+        }"""
+    )
+
+
+def tab_to(page: Page, matches, backwards: bool = False) -> dict:  # noqa: ANN001
+    """Press Tab (or Shift+Tab) until the focused element matches; fail if it never does."""
+    key = "Shift+Tab" if backwards else "Tab"
+    for _ in range(MAX_TABS):
+        page.keyboard.press(key)
+        element = focused(page)
+        if matches(element):
+            assert element["outline"], f"focus is not visible on {element}"
+            return element
+    raise AssertionError("could not reach the element with the keyboard")
+
+
+def axe_violations(page: Page) -> list[str]:
+    page.add_script_tag(content=AXE_JS)
+    result = page.evaluate("t => axe.run(document, {runOnly: {type: 'tag', values: t}})", AXE_TAGS)
+    return [v["id"] for v in result["violations"]]
+
+
+def test_resident_switches_language_and_reads_the_plan(page: Page):
+    page.goto("/fi/")
+    page.keyboard.press("Tab")
+    skip = focused(page)
+    assert skip["href"] == "#main"
+    assert skip["outline"]
+    tab_to(page, lambda el: el["text"] == "På svenska")
+    page.keyboard.press("Enter")
+    page.wait_for_url("**/sv/")
+    assert page.evaluate("document.documentElement.lang") == "sv"
+    tab_to(page, lambda el: el["text"] == "Välfärdsplan")
+    page.keyboard.press("Enter")
+    page.wait_for_url("**/sv/plan")
+    expect(page.locator("h1")).to_contain_text("Välfärdsplanens åtgärder")
+    expect(page.locator("main")).to_contain_text("Kommuninvånare som mår bra")
+    # Into a focus area, then back to Finnish on the same page.
+    tab_to(page, lambda el: el["href"] == "/sv/plan/SA-02")
+    page.keyboard.press("Enter")
+    page.wait_for_url("**/sv/plan/SA-02")
+    tab_to(page, lambda el: el["text"] == "Suomeksi", backwards=True)
+    page.keyboard.press("Enter")
+    page.wait_for_url("**/fi/plan/SA-02")
+    expect(page.locator("h1")).to_have_text("Kiusaamisen ehkäiseminen")
+
+
+def test_skip_link_moves_focus_to_the_content(page: Page):
+    page.goto("/en/plan")
+    page.keyboard.press("Tab")
+    page.keyboard.press("Enter")
+    assert page.evaluate("document.activeElement.id") == "main"
+
+
+def test_staff_fail_once_then_sign_in_and_out(page: Page):
+    page.goto("/en/")
+    tab_to(page, lambda el: el["text"] == "Staff sign-in")
+    page.keyboard.press("Enter")
+    page.wait_for_url("**/en/login")
+    tab_to(page, lambda el: el["id"] == "email")
+    page.keyboard.type(USERS["staff"])
+    page.keyboard.press("Tab")
+    page.keyboard.type("not the password")
+    page.keyboard.press("Enter")
+    page.wait_for_load_state("load")
+    summary = page.locator(".error-summary")
+    expect(summary).to_contain_text("The e-mail address or password is wrong.")
+    assert page.input_value("#email") == USERS["staff"]
+    assert page.get_attribute("#password", "aria-invalid") == "true"
+    assert axe_violations(page) == []
+    # The error summary links to the field it names.
+    tab_to(page, lambda el: el["href"] == "#password")
+    page.keyboard.press("Enter")
+    assert focused(page)["id"] == "password"
+    page.keyboard.type(DEMO_PASSWORD)
+    page.keyboard.press("Enter")
+    page.wait_for_url(lambda url: "/en/staff/departments/sivistys/" in url)
+    expect(page.locator("main")).to_contain_text("You are signed in.")
+    tab_to(page, lambda el: el["tag"] == "button" and el["text"] == "Sign out")
+    page.keyboard.press("Space")
+    page.wait_for_url("**/en/")
+    expect(page.locator("main")).to_contain_text("You are signed out.")
+    page.goto("/en/staff/")
+    page.wait_for_url("**/en/login?next=*")
