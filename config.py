@@ -69,6 +69,9 @@ class Config:
     PLAN_DATA_FILE = str(BASE_DIR / "app" / "plan" / "data" / "kemi-2022-25.yaml")
 
     HSTS = False
+    #: How many reverse proxies (load balancer, nginx) stand in front of the app; their
+    #: X-Forwarded-For/-Proto headers are trusted so client addresses and https links are right.
+    PROXY_COUNT = _env_int("PROXY_COUNT", 0)
 
     @classmethod
     def check(cls) -> None:

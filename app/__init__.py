@@ -8,6 +8,7 @@ import os
 from flask import Flask
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from config import CONFIGS, Config
 
@@ -22,6 +23,9 @@ def create_app(config_class: type[Config] | None = None) -> Flask:
     app.config["ENV_NAME"] = config_class.__name__.lower()
     os.makedirs(app.instance_path, exist_ok=True)
 
+    if app.config["PROXY_COUNT"]:
+        count = app.config["PROXY_COUNT"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=count, x_proto=count, x_host=count)
     register_logging(app)
     register_extensions(app)
     register_blueprints(app)

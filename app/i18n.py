@@ -65,7 +65,7 @@ def switch_language_url(lang: str) -> str:
     endpoint = request.endpoint
     args = dict(request.view_args or {})
     rule = request.url_rule
-    if endpoint and rule is not None and "lang" in rule.arguments and request.method == "GET":
+    if endpoint and rule is not None and "lang" in rule.arguments and "GET" in (rule.methods or ()):
         args["lang"] = lang
         query = request.args.to_dict(flat=True)
         query.update(args)

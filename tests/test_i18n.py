@@ -161,3 +161,9 @@ def test_catalogs_match_the_source_strings(tmp_path):
             catalog_ids = {message.id for message in read_po(handle) if message.id}
         assert source_ids - catalog_ids == set(), f"missing from {path.parts[-3]}"
         assert catalog_ids - source_ids == set(), f"stale in {path.parts[-3]}"
+
+
+def test_language_switcher_on_a_form_with_errors_points_to_the_same_form(client, plan):
+    html = client.post("/fi/login", data={"email": "", "password": ""}).get_data(as_text=True)
+    assert 'href="/sv/login"' in html
+    assert 'href="/en/login"' in html

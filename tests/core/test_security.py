@@ -130,3 +130,32 @@ def test_production_sets_hsts_and_secure_cookies(monkeypatch):
     assert app.config["SESSION_COOKIE_SECURE"] is True
     response = app.test_client().get("/healthz")
     assert response.headers["Strict-Transport-Security"].startswith("max-age=")
+
+
+class BehindProxy(Testing):
+    PROXY_COUNT = 1
+
+
+@pytest.fixture
+def proxied_app():
+    yield from running_app(BehindProxy)
+
+
+def test_behind_a_proxy_emailed_links_use_https(proxied_app):
+    from sqlalchemy import select
+
+    from app.core.mail import OutboxMessage
+    from app.extensions import db
+    from app.plan import services
+    from tests.conftest import KEMI_PLAN, UserFactory, department
+
+    services.import_plan(KEMI_PLAN.read_text(encoding="utf-8"))
+    db.session.commit()
+    user = UserFactory(email="p@city.example", department=department("sivistys"))
+    proxied_app.test_client().post(
+        "/fi/password/reset",
+        data={"email": user.email},
+        headers={"X-Forwarded-Proto": "https", "X-Forwarded-For": "198.51.100.7"},
+    )
+    message = db.session.scalar(select(OutboxMessage))
+    assert "https://localhost/fi/password/reset/" in message.body_text
