@@ -33,6 +33,10 @@ class PageVisit:
     untranslated: list[str] = field(default_factory=list)
     #: How many pixels the page is wider than the viewport (0 = no horizontal scrolling).
     overflow: int = 0
+    #: Errors the browser console reported (script errors, CSP violations, failed loads).
+    console_errors: list[str] = field(default_factory=list)
+    #: <script> elements the page itself has (it must work without JavaScript).
+    scripts: int = 0
     html_file: str = ""
 
     @property
@@ -101,6 +105,9 @@ def crawl(
         transferred.append(sizes["responseBodySize"] + sizes["responseHeadersSize"])
 
     page.on("requestfinished", count)
+    console_errors: list[str] = []
+    page.on("console", lambda msg: msg.type == "error" and console_errors.append(msg.text))
+    page.on("pageerror", lambda error: console_errors.append(str(error)))
     start = [f"/{lang}/" for lang in LANGS]
     if role != "anonymous":
         start += [f"/{lang}/staff/" for lang in LANGS]
@@ -111,6 +118,7 @@ def crawl(
             continue
         seen.add(path)
         transferred.clear()
+        console_errors.clear()
         response = page.goto(path)
         page.wait_for_load_state("load")
         visit = PageVisit(
@@ -119,6 +127,7 @@ def crawl(
             status=response.status if response else 0,
             html_lang=page.evaluate("document.documentElement.lang"),
             transferred=0,
+            scripts=page.locator("script").count(),
         )
         if run_axe:
             page.add_script_tag(content=AXE_JS)
@@ -145,6 +154,7 @@ def crawl(
             "document.documentElement.scrollWidth - document.documentElement.clientWidth"
         )
         visit.transferred = sum(transferred)
+        visit.console_errors = list(console_errors)
         visits.append(visit)
         queue.extend(link for link in _local_links(page, base_url) if link not in seen)
     context.close()

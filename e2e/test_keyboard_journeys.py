@@ -102,3 +102,21 @@ def test_staff_fail_once_then_sign_in_and_out(page: Page):
     expect(page.locator("main")).to_contain_text("You are signed out.")
     page.goto("/en/staff/")
     page.wait_for_url("**/en/login?next=*")
+
+
+def test_resident_reads_the_plan_with_javascript_off(browser, base_url):
+    from e2e.conftest import new_context
+
+    context = new_context(browser, base_url, java_script_enabled=False)
+    page = context.new_page()
+    page.goto("/en/")
+    page.get_by_role("link", name="På svenska").click()
+    page.wait_for_url("**/sv/")
+    page.get_by_role("navigation", name="Huvudmeny").get_by_role(
+        "link", name="Välfärdsplan"
+    ).click()
+    page.wait_for_url("**/sv/plan")
+    page.get_by_role("link", name="Förebygga mobbning").click()
+    page.wait_for_url("**/sv/plan/SA-02")
+    expect(page.locator("main")).to_contain_text("Inget är öppet just nu")
+    context.close()
