@@ -63,7 +63,7 @@ i18n-update: i18n-extract
 i18n-compile: install
 	$(BIN)/pybabel -q compile -d translations
 
-bench: install
+bench: install i18n-compile
 	$(BIN)/python bench/pages.py
 
 clean:

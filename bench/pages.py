@@ -14,14 +14,16 @@ What it does:
 3. Serves a minimal Flask hello world, then Osallistu, with gunicorn (same worker count, sync
    workers, on 127.0.0.1 only) and loads each URL for a 2-second warm-up and then ``--seconds``.
    The load comes from ``--concurrency`` client processes, each looping GET requests over its own
-   ``http.client`` connection; only requests completed inside the measured window are counted.
+   keep-alive ``http.client`` connection (gunicorn's sync workers close it after every answer, so
+   it is reopened as needed); only requests completed inside the measured window are counted.
 4. Prints the machine, the command line and a table: requests/s, latency percentiles (p50, p95,
    p99 in ms), errors (non-200 answers and failed connections), SQL statements per request and
-   requests/s as a percentage of the hello world's. The design's goal is 30% and at most two
-   statements for a resident's page (``../shared/DESIGN.md``, "Performance rules").
+   requests/s as a percentage of the hello world's. The design's goal is 30%, with list pages
+   loading what they show in one or two queries (``../shared/DESIGN.md``, "Performance rules").
 
 The client processes share the machine's cores with gunicorn, so the absolute figures depend on
-the machine; the percentage of hello world is the figure to compare between runs.
+the machine; the percentage of hello world is the figure to compare between runs. Run it on an
+otherwise idle machine: the load average is printed at the top for that reason.
 
 Exit code 0; 1 when a server does not start, a page does not answer 200 in-process, or more than
 1% of one URL's requests errored.

@@ -8,6 +8,7 @@ from typing import Any
 
 import yaml
 from sqlalchemy import func, select
+from sqlalchemy.orm import contains_eager, joinedload
 
 from app.core import audit
 from app.core.types import clean_translations
@@ -334,17 +335,29 @@ def _ordered(value: dict[str, str]) -> dict[str, str]:
 
 
 def current_plan() -> Plan | None:
-    return db.session.scalar(select(Plan).where(Plan.is_current.is_(True)).order_by(Plan.id.desc()))
+    """The plan residents see, with its goals and focus areas loaded (two queries in all)."""
+    return (
+        db.session.scalars(
+            select(Plan)
+            .where(Plan.is_current.is_(True))
+            .order_by(Plan.id.desc())
+            .options(joinedload(Plan.goals).selectinload(StrategicGoal.focus_areas))
+        )
+        .unique()
+        .first()
+    )
 
 
 def focus_area_by_code(code: str) -> FocusArea | None:
-    plan = current_plan()
-    if plan is None:
-        return None
+    """A focus area of the current plan, with its goal, in one query."""
     return db.session.scalar(
         select(FocusArea)
-        .join(StrategicGoal)
-        .where(StrategicGoal.plan_id == plan.id, FocusArea.code == code)
+        .join(FocusArea.goal)
+        .join(StrategicGoal.plan)
+        .where(Plan.is_current.is_(True), FocusArea.code == code)
+        .options(contains_eager(FocusArea.goal))
+        .order_by(Plan.id.desc())
+        .limit(1)
     )
 
 
