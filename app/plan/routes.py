@@ -7,6 +7,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from app.core.auth import coordinator_required
+from app.core.forms import BaseForm
 from app.extensions import db
 from app.i18n import LANG_PREFIX, LOCALES, best_locale
 from app.plan import services
@@ -60,24 +61,36 @@ def edit_overview():
     return render_template("plan/staff_plan.html", plan=plan)
 
 
+def _texts_page(form: BaseForm, heading: str):  # noqa: ANN202
+    return render_template(
+        "plan/edit_texts.html", form=form, heading=heading, cancel=url_for("plan.edit_overview")
+    ), 422 if form.errors else 200
+
+
+def _saved(message: str):  # noqa: ANN202
+    db.session.commit()
+    flash(message, "success")
+    return redirect(url_for("plan.edit_overview"))
+
+
+def _edit_title_and_summary(obj, form_class, action: str, heading: str, saved: str):  # noqa: ANN001, ANN202
+    """The edit page of a text with a title and a summary (the plan, a focus area)."""
+    form = form_class(
+        data={"title": obj.title, "summary": obj.summary} if request.method == "GET" else None
+    )
+    if form.validate_on_submit():
+        services.update_texts(obj, action, title=form.title.data, summary=form.summary.data)
+        return _saved(saved)
+    return _texts_page(form, heading)
+
+
 @bp.route("/staff/plan/texts", methods=["GET", "POST"])
 @coordinator_required
 def edit_plan():
     plan = services.current_plan() or abort(404)
-    form = PlanTextsForm(
-        data={"title": plan.title, "summary": plan.summary} if request.method == "GET" else None
+    return _edit_title_and_summary(
+        plan, PlanTextsForm, "plan.edit", _("Edit the plan"), _("The plan is saved.")
     )
-    if form.validate_on_submit():
-        services.update_plan_texts(plan, form.title.data, form.summary.data)
-        db.session.commit()
-        flash(_("The plan is saved."), "success")
-        return redirect(url_for("plan.edit_overview"))
-    return render_template(
-        "plan/edit_texts.html",
-        form=form,
-        heading=_("Edit the plan"),
-        cancel=url_for("plan.edit_overview"),
-    ), 422 if form.errors else 200
 
 
 def _aims_by_language(aims: list[dict]) -> dict[str, str]:
@@ -109,41 +122,24 @@ def edit_goal(code: str):
     )
     if form.validate_on_submit():
         aims = _aims_from_form(form.aims.data)
-        if aims is None:
-            form.aims.fi.errors.append(
-                _("Every language needs the same number of aims, one per line.")
-            )
-        else:
-            services.update_goal_texts(goal, form.title.data, aims)
-            db.session.commit()
-            flash(_("The strategic goal is saved."), "success")
-            return redirect(url_for("plan.edit_overview"))
-    return render_template(
-        "plan/edit_texts.html",
-        form=form,
-        heading=_("Edit a strategic goal"),
-        cancel=url_for("plan.edit_overview"),
-    ), 422 if form.errors else 200
+        if aims is not None:
+            services.update_texts(goal, "plan.goal.edit", title=form.title.data, aims=aims)
+            return _saved(_("The strategic goal is saved."))
+        form.aims.fi.errors.append(_("Every language needs the same number of aims, one per line."))
+    return _texts_page(form, _("Edit a strategic goal"))
 
 
 @bp.route("/staff/plan/focus-areas/<code>", methods=["GET", "POST"])
 @coordinator_required
 def edit_focus_area(code: str):
     area = services.focus_area_by_code(code) or abort(404)
-    form = FocusAreaTextsForm(
-        data={"title": area.title, "summary": area.summary} if request.method == "GET" else None
+    return _edit_title_and_summary(
+        area,
+        FocusAreaTextsForm,
+        "plan.focus_area.edit",
+        _("Edit a focus area"),
+        _("The focus area is saved."),
     )
-    if form.validate_on_submit():
-        services.update_focus_area_texts(area, form.title.data, form.summary.data)
-        db.session.commit()
-        flash(_("The focus area is saved."), "success")
-        return redirect(url_for("plan.edit_overview"))
-    return render_template(
-        "plan/edit_texts.html",
-        form=form,
-        heading=_("Edit a focus area"),
-        cancel=url_for("plan.edit_overview"),
-    ), 422 if form.errors else 200
 
 
 # --- coordinator: departments --------------------------------------------------------------

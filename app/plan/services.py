@@ -382,29 +382,17 @@ def _changes(obj: object, values: dict[str, Any]) -> dict[str, Any]:
     return changed
 
 
-def update_plan_texts(plan: Plan, title: dict, summary: dict) -> None:
-    changed = _changes(
-        plan, {"title": clean_translations(title), "summary": clean_translations(summary)}
-    )
+def update_texts(obj: Plan | StrategicGoal | FocusArea, action: str, **texts: Any) -> None:
+    """Save translated texts (a goal's aims are a list of them) and audit what changed."""
+    values = {
+        key: [clean_translations(item) for item in value]
+        if isinstance(value, list)
+        else clean_translations(value)
+        for key, value in texts.items()
+    }
+    changed = _changes(obj, values)
     if changed:
-        audit.record("plan.edit", f"plans:{plan.code}", changed=changed)
-    db.session.flush()
-
-
-def update_goal_texts(goal: StrategicGoal, title: dict, aims: list[dict]) -> None:
-    aims = [clean_translations(aim) for aim in aims]
-    changed = _changes(goal, {"title": clean_translations(title), "aims": aims})
-    if changed:
-        audit.record("plan.goal.edit", f"strategic_goals:{goal.code}", changed=changed)
-    db.session.flush()
-
-
-def update_focus_area_texts(area: FocusArea, title: dict, summary: dict) -> None:
-    changed = _changes(
-        area, {"title": clean_translations(title), "summary": clean_translations(summary)}
-    )
-    if changed:
-        audit.record("plan.focus_area.edit", f"focus_areas:{area.code}", changed=changed)
+        audit.record(action, f"{obj.__tablename__}:{obj.code}", changed=changed)
     db.session.flush()
 
 
