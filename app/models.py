@@ -3,6 +3,31 @@
 from app.auth.models import User
 from app.core.audit import AuditLog
 from app.core.mail import OutboxMessage
+from app.engagements.models import Engagement, OutcomeSubscription
 from app.plan.models import Department, FocusArea, Plan, StrategicGoal
+from app.questionnaires.models import (
+    Answer,
+    Question,
+    Questionnaire,
+    QuestionnairePage,
+    QuestionOption,
+    Submission,
+)
 
-__all__ = ["AuditLog", "Department", "FocusArea", "OutboxMessage", "Plan", "StrategicGoal", "User"]
+__all__ = [
+    "Answer",
+    "AuditLog",
+    "Department",
+    "Engagement",
+    "FocusArea",
+    "OutboxMessage",
+    "OutcomeSubscription",
+    "Plan",
+    "Question",
+    "QuestionOption",
+    "Questionnaire",
+    "QuestionnairePage",
+    "StrategicGoal",
+    "Submission",
+    "User",
+]

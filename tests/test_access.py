@@ -83,3 +83,16 @@ def test_deactivated_user_loses_access_immediately(app, client, staff):
     response = client.get("/fi/staff/departments/sivistys/")
     assert response.status_code == 302
     assert response.headers["Location"].startswith("/fi/login")
+
+
+def test_department_dashboard_lists_only_its_own_engagements(app, client, staff):
+    from app.engagements.models import Kind
+    from app.engagements.services import create_engagement
+
+    create_engagement(Kind.SURVEY, department("sivistys"), {"fi": "Koulukysely"}, ["fi"])
+    create_engagement(Kind.SURVEY, department("tekniset-palvelut"), {"fi": "Katukysely"}, ["fi"])
+    db.session.commit()
+    login(client, staff)
+    page = client.get("/fi/staff/departments/sivistys/").get_data(as_text=True)
+    assert "Koulukysely" in page
+    assert "Katukysely" not in page

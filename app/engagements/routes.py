@@ -6,6 +6,7 @@ from flask import Blueprint, abort, redirect, render_template, url_for
 from flask_login import current_user
 
 from app.core.auth import department_required, staff_required
+from app.engagements import services
 from app.i18n import LANG_PREFIX
 from app.plan import services as plan_services
 
@@ -33,4 +34,8 @@ def staff_home():
 @department_required("department")
 def department_dashboard(department: str):
     dep = plan_services.department_by_code(department) or abort(404)
-    return render_template("engagements/department_dashboard.html", department=dep, engagements=[])
+    return render_template(
+        "engagements/department_dashboard.html",
+        department=dep,
+        engagements=services.for_department(dep),
+    )

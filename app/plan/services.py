@@ -241,6 +241,7 @@ def import_plan(text: str, make_current: bool = True) -> ImportResult:
     plan.period_end = spec["period_end"]
     result = ImportResult(plan_code=plan.code, created=created)
 
+    _refuse_removing_used_focus_areas(plan, spec)
     existing_goals = {goal.code: goal for goal in plan.goals}
     goals = []
     for g_pos, g_spec in enumerate(spec["goals"]):
@@ -280,6 +281,30 @@ def import_plan(text: str, make_current: bool = True) -> ImportResult:
     db.session.flush()
     audit.record("plan.import", f"plans:{plan.code}", created=created)
     return result
+
+
+def _refuse_removing_used_focus_areas(plan: Plan, spec: dict[str, Any]) -> None:
+    """Engagements point at focus areas: a file may not drop one that is in use."""
+    links = db.metadata.tables.get("engagement_focus_areas")
+    if plan.id is None or links is None:
+        return
+    kept = {area["code"] for goal in spec["goals"] for area in goal["focus_areas"]}
+    dropped = {
+        area.id: area.code
+        for goal in plan.goals
+        for area in goal.focus_areas
+        if area.code not in kept
+    }
+    if not dropped:
+        return
+    used = db.session.scalars(
+        select(links.c.focus_area_id).where(links.c.focus_area_id.in_(dropped)).distinct()
+    ).all()
+    if used:
+        codes = ", ".join(sorted(dropped[area_id] for area_id in used))
+        raise PlanFileError(
+            [f"plan: focus areas {codes} are missing from the file but engagements use them"]
+        )
 
 
 def export_plan(plan: Plan | None = None) -> str:

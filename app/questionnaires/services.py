@@ -1,0 +1,298 @@
+"""Questionnaire rules: building, publishing, and storing a response in one short transaction."""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import insert, select
+from sqlalchemy.exc import IntegrityError
+
+from app.core import audit
+from app.core.types import missing_locales, utcnow
+from app.engagements.models import Engagement, Status
+from app.engagements.services import missing_engagement_texts
+from app.extensions import db
+from app.questionnaires.conditions import check_condition, visible
+from app.questionnaires.definition import Definition, definition
+from app.questionnaires.models import (
+    Answer,
+    Question,
+    Questionnaire,
+    QuestionnairePage,
+    QuestionOption,
+    Submission,
+)
+from app.questionnaires.spec import QuestionSpec
+from app.questionnaires.types import FormData, Problem, question_type
+
+CHANNELS = ("web", "paper", "event", "phone", "kiosk")
+_RECEIPT_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"
+
+
+class QuestionnaireError(Exception):
+    """A questionnaire rule was broken; ``problems`` lists what."""
+
+    def __init__(self, problems: list[str]) -> None:
+        super().__init__("; ".join(problems))
+        self.problems = problems
+
+
+class SurveyClosedError(Exception):
+    """Answers are not taken now (not yet open, closed, or a draft)."""
+
+
+class AlreadyAnsweredError(Exception):
+    """This respondent has already answered and the engagement allows one response."""
+
+
+@dataclass
+class AnswerProblems(Exception):  # noqa: N818 (a result carried by an exception)
+    """What the respondent must fix: question code → problems, with what they typed kept."""
+
+    problems: dict[str, list[Problem]] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class OptionInput:
+    code: str
+    label: dict[str, str]
+    is_other: bool = False
+    is_exclusive: bool = False
+    is_cant_say: bool = False
+
+
+# --- building ------------------------------------------------------------------------------
+
+
+def create_questionnaire(engagement: Engagement) -> Questionnaire:
+    questionnaire = Questionnaire(engagement_id=engagement.id)
+    db.session.add(questionnaire)
+    db.session.flush()
+    return questionnaire
+
+
+def add_page(
+    questionnaire: Questionnaire,
+    code: str,
+    title: dict[str, str] | None = None,
+    condition: dict | None = None,
+) -> QuestionnairePage:
+    page = QuestionnairePage(
+        code=code, title=title or {}, condition=condition, position=len(questionnaire.pages)
+    )
+    questionnaire.pages.append(page)
+    questionnaire.touch()
+    db.session.flush()
+    return page
+
+
+def add_question(
+    page: QuestionnairePage,
+    code: str,
+    type: str,  # noqa: A002 (the question's type, as in the data model)
+    text: dict[str, str],
+    required: bool = False,
+    settings: dict[str, Any] | None = None,
+    options: Iterable[OptionInput] = (),
+    rows: Iterable[OptionInput] = (),
+    condition: dict | None = None,
+    help: dict[str, str] | None = None,  # noqa: A002
+) -> Question:
+    """Add a question at the end of the page; its condition may only refer to earlier questions."""
+    qtype = question_type(type)
+    questionnaire = page.questionnaire
+    earlier = {spec.code: spec for spec in _specs(questionnaire)}
+    if code in earlier:
+        raise QuestionnaireError([f"code {code!r} is used already"])
+    problems = check_condition(condition, earlier)
+    options, rows = list(options), list(rows)
+    if qtype.has_options and type != "matrix" and not options:
+        problems.append("a choice question needs options")
+    if type == "matrix" and not rows:
+        problems.append("a matrix needs rows")
+    if problems:
+        raise QuestionnaireError(problems)
+    question = Question(
+        questionnaire_id=questionnaire.id,
+        code=code,
+        type=type,
+        text=text,
+        help=help or {},
+        is_required=required and qtype.collects,
+        settings=settings or {},
+        condition=condition,
+        position=len(page.questions),
+    )
+    for role, items in (("option", options), ("row", rows)):
+        for position, item in enumerate(items):
+            question.options.append(
+                QuestionOption(
+                    role=role,
+                    code=item.code,
+                    label=item.label,
+                    position=position,
+                    is_other=item.is_other,
+                    is_exclusive=item.is_exclusive,
+                    is_cant_say=item.is_cant_say,
+                )
+            )
+    page.questions.append(question)
+    questionnaire.touch()
+    db.session.flush()
+    return question
+
+
+def _specs(questionnaire: Questionnaire) -> list[QuestionSpec]:
+    return [
+        QuestionSpec(code=q.code, type=q.type, options=(), condition=q.condition)
+        for page in questionnaire.pages
+        for q in page.questions
+    ]
+
+
+def questionnaire_of(engagement: Engagement) -> Questionnaire:
+    questionnaire = db.session.scalar(
+        select(Questionnaire).where(Questionnaire.engagement_id == engagement.id)
+    )
+    if questionnaire is None:
+        raise QuestionnaireError(["the engagement has no questionnaire"])
+    return questionnaire
+
+
+# --- publishing ----------------------------------------------------------------------------
+
+
+def missing_for_publishing(engagement: Engagement) -> list[tuple[str, str]]:
+    """Everything an offered language still lacks: (where, language) pairs; empty = ready."""
+    languages = tuple(engagement.languages)
+    missing = missing_engagement_texts(engagement)
+    questionnaire = questionnaire_of(engagement)
+    questions = [q for page in questionnaire.pages for q in page.questions]
+    if not questions:
+        missing.append(("questions", ""))
+    for question in questions:
+        missing += [
+            (f"{question.code}.text", loc) for loc in missing_locales(question.text, languages)
+        ]
+        for option in question.options:
+            missing += [
+                (f"{question.code}.{option.code}", loc)
+                for loc in missing_locales(option.label, languages)
+            ]
+    return missing
+
+
+def publish(engagement: Engagement) -> None:
+    """Publish, or raise QuestionnaireError listing what is missing in which language."""
+    missing = missing_for_publishing(engagement)
+    if missing:
+        raise QuestionnaireError([f"{where} {locale}".strip() for where, locale in missing])
+    engagement.status = Status.PUBLISHED
+    audit.record("engagement.publish", f"engagements:{engagement.public_id}")
+    db.session.flush()
+
+
+# --- answering -----------------------------------------------------------------------------
+
+
+def new_receipt_code() -> str:
+    """12 characters in three groups, e.g. ``K7QX-3MPA-9TZC`` (60 bits)."""
+    raw = "".join(secrets.choice(_RECEIPT_ALPHABET) for _ in range(12))
+    return f"{raw[:4]}-{raw[4:8]}-{raw[8:]}"
+
+
+def check_answers(spec: Definition, form: FormData) -> tuple[dict[str, Any], list[dict]]:
+    """Parse every shown question; returns (values, answer rows) or raises AnswerProblems."""
+    parsed = {q.code: question_type(q.type).parse(q, form) for q in spec.questions()}
+    shown = visible(spec.pages, {code: result.value for code, result in parsed.items()})
+    problems = {
+        code: result.problems for code, result in parsed.items() if shown[code] and result.problems
+    }
+    if problems:
+        raise AnswerProblems(problems)
+    rows = [
+        {
+            "question_id": spec.question_ids[row.question],
+            "option_code": row.option,
+            "row_code": row.row,
+            "text": row.text,
+            "number": row.number,
+            "date": row.date,
+            "rank": row.rank,
+        }
+        for code, result in parsed.items()
+        if shown[code]
+        for row in result.rows
+    ]
+    return {code: result.value for code, result in parsed.items() if shown[code]}, rows
+
+
+def submit(
+    engagement: Engagement,
+    form: FormData,
+    locale: str,
+    channel: str = "web",
+    respondent_hash: str | None = None,
+    form_token: str | None = None,
+    demographics: Mapping[str, str] | None = None,
+    entered_by_id: int | None = None,
+) -> Submission:
+    """Store one response: one submission row and its answers in bulk, in the caller's transaction.
+
+    A second submit with the same ``form_token`` returns the first submission (double clicks);
+    a second response with the same ``respondent_hash`` raises AlreadyAnsweredError when the
+    engagement allows one response. Staff entering paper answers bypass the opening times.
+    """
+    if channel not in CHANNELS:
+        raise ValueError(f"unknown channel {channel!r}")
+    if channel == "web" and not engagement.is_open():
+        raise SurveyClosedError()
+    if form_token:
+        earlier = db.session.scalar(select(Submission).where(Submission.form_token == form_token))
+        if earlier is not None:
+            return earlier
+    if not engagement.one_response:
+        respondent_hash = None
+    if respondent_hash and db.session.scalar(
+        select(Submission.id).where(
+            Submission.engagement_id == engagement.id,
+            Submission.respondent_hash == respondent_hash,
+        )
+    ):
+        raise AlreadyAnsweredError()
+    questionnaire = questionnaire_of(engagement)
+    spec = definition(questionnaire.id, questionnaire.version)
+    _values, rows = check_answers(spec, form)
+    submission = Submission(
+        questionnaire_id=questionnaire.id,
+        engagement_id=engagement.id,
+        channel=channel,
+        locale=locale,
+        receipt_code=new_receipt_code(),
+        respondent_hash=respondent_hash,
+        form_token=form_token,
+        demographics=dict(demographics or {}),
+        entered_by_id=entered_by_id,
+        submitted_at=utcnow(),
+    )
+    try:
+        with db.session.begin_nested():
+            db.session.add(submission)
+            db.session.flush()
+            if rows:
+                db.session.execute(
+                    insert(Answer), [{**row, "submission_id": submission.id} for row in rows]
+                )
+    except IntegrityError:
+        # Lost a race with an identical submit or another response by the same respondent.
+        if form_token:
+            earlier = db.session.scalar(
+                select(Submission).where(Submission.form_token == form_token)
+            )
+            if earlier is not None:
+                return earlier
+        raise AlreadyAnsweredError() from None
+    return submission
