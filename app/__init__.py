@@ -77,8 +77,9 @@ def register_blueprints(app: Flask) -> None:
     from app.pages.routes import bp as pages_bp
     from app.plan.routes import bp as plan_bp
     from app.plan.routes import root_bp
+    from app.questionnaires.routes import bp as respond_bp
 
-    for blueprint in (root_bp, plan_bp, pages_bp, auth_bp, engagements_bp):
+    for blueprint in (root_bp, plan_bp, pages_bp, auth_bp, engagements_bp, respond_bp):
         app.register_blueprint(blueprint)
 
 

@@ -15,6 +15,7 @@ from app.core.cli import outbox_cli
 from app.extensions import db
 from app.plan import services as plan_services
 from app.plan.cli import plan_cli
+from app.questionnaires.demo import load_demo_survey
 
 demo_cli = AppGroup("demo", help="Demo content for trying the service out.")
 
@@ -29,8 +30,10 @@ DEMO_USERS = [
 
 @demo_cli.command("load")
 def demo_load() -> None:
-    """Load the Kemi plan and demo staff users if they are missing. Safe to run again:
-    nothing that exists is changed."""
+    """Load the Kemi plan, demo staff users and a demo survey if they are missing.
+
+    Safe to run again: nothing that exists is changed.
+    """
     if current_app.config.get("ENV_NAME") == "production":
         raise click.ClickException("Demo content is not loaded in production.")
     path = Path(current_app.config["PLAN_DATA_FILE"])
@@ -47,11 +50,14 @@ def demo_load() -> None:
             continue
         auth_services.create_user(email, role, dep, name=name, password=DEMO_PASSWORD)
         created_users.append(email)
+    survey = load_demo_survey()
     db.session.commit()
     click.echo(
         f"Plan: {'loaded from ' + str(path) if created_plan else 'already there, not changed'}."
     )
     click.echo(f"Demo users added: {len(created_users)}.")
+    state = "added" if survey else "already there, not changed"
+    click.echo(f"Demo survey: {state} (/fi/e/kirjasto).")
     click.echo(f"Demo staff sign-in (password for all: {DEMO_PASSWORD}):")
     for email, role, dep_code, _name in DEMO_USERS:
         click.echo(f"  {email}  ({role}{', ' + dep_code if dep_code else ''})")

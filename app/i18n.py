@@ -70,7 +70,7 @@ def switch_language_url(lang: str) -> str:
         query = request.args.to_dict(flat=True)
         query.update(args)
         return url_for(endpoint, **query)
-    return url_for("plan.home", lang=lang)
+    return url_for("engagements.home", lang=lang)
 
 
 def _pull_lang(endpoint: str | None, values: dict[str, Any] | None) -> None:

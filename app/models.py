@@ -11,6 +11,7 @@ from app.questionnaires.models import (
     Questionnaire,
     QuestionnairePage,
     QuestionOption,
+    ResponseDraft,
     Submission,
 )
 
@@ -27,6 +28,7 @@ __all__ = [
     "QuestionOption",
     "Questionnaire",
     "QuestionnairePage",
+    "ResponseDraft",
     "StrategicGoal",
     "Submission",
     "User",

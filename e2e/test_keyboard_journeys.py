@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from playwright.sync_api import Page, expect
 
 from e2e.conftest import DEMO_PASSWORD, USERS
@@ -119,4 +121,50 @@ def test_resident_reads_the_plan_with_javascript_off(browser, base_url):
     page.get_by_role("link", name="Förebygga mobbning").click()
     page.wait_for_url("**/sv/plan/SA-02")
     expect(page.locator("main")).to_contain_text("Inget är öppet just nu")
+    context.close()
+
+
+def test_resident_answers_the_survey_by_keyboard_with_javascript_off(browser, base_url):
+    """The whole answering flow: Tab to each field, Space to tick, type, Enter to go on."""
+    from e2e.conftest import new_context
+
+    context = new_context(browser, base_url, java_script_enabled=False)
+    page = context.new_page()
+    page.goto("/fi/e/kirjasto")
+    tab_to(page, lambda el: el["text"] == "Aloita")
+    page.keyboard.press("Enter")
+    page.wait_for_url("**/fi/e/kirjasto/respond")
+    expect(page.locator(".progress")).to_have_text("Sivu 1 / 3")
+    tab_to(page, lambda el: el["id"] == "q-uses-0")  # Kyllä
+    page.keyboard.press("Space")
+    tab_to(page, lambda el: el["text"] == "Seuraava")
+    page.keyboard.press("Enter")
+    page.wait_for_load_state("load")
+    # "When" appeared because of the yes; it is required, so the page asks for it.
+    expect(page.locator(".error-summary")).to_be_visible()
+    tab_to(page, lambda el: el["href"] == "#q-when-0")
+    page.keyboard.press("Enter")
+    assert focused(page)["id"] == "q-when-0"
+    tab_to(page, lambda el: el["id"] == "q-when-2")  # Illalla
+    page.keyboard.press("Space")
+    tab_to(page, lambda el: el["id"] == "q-visits")
+    page.keyboard.type("2,5")
+    page.keyboard.press("Enter")
+    page.wait_for_load_state("load")
+    expect(page.locator(".progress")).to_have_text("Sivu 2 / 3")
+    # A radio group is one Tab stop; arrow keys move and select within it.
+    tab_to(page, lambda el: el["id"] == "q-satisfied-0")
+    for _ in range(3):
+        page.keyboard.press("ArrowRight")
+    assert focused(page)["id"] == "q-satisfied-3"  # 4
+    tab_to(page, lambda el: el["text"] == "Seuraava")
+    page.keyboard.press("Enter")
+    page.wait_for_load_state("load")
+    expect(page.locator(".progress")).to_have_text("Sivu 3 / 3")
+    tab_to(page, lambda el: el["id"] == "q-ideas")
+    page.keyboard.type("Lisää iltoja, kiitos!")
+    tab_to(page, lambda el: el["text"] == "Lähetä vastaukset")
+    page.keyboard.press("Enter")
+    page.wait_for_url(lambda url: "/fi/e/kirjasto/thanks" in url)
+    expect(page.locator(".code")).to_have_text(re.compile(r"^[2-9A-Z]{4}-[2-9A-Z]{4}-[2-9A-Z]{4}$"))
     context.close()

@@ -119,7 +119,7 @@ def logout():
     logout_user()
     session.clear()
     flash(_("You are signed out."), "success")
-    return redirect(url_for("plan.home"))
+    return redirect(url_for("engagements.home"))
 
 
 @bp.route("/staff/account/password", methods=["GET", "POST"])

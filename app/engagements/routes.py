@@ -13,6 +13,26 @@ from app.plan import services as plan_services
 bp = Blueprint("engagements", __name__, url_prefix=LANG_PREFIX)
 
 
+@bp.get("/")
+def home():
+    """Open engagements by focus area of the plan."""
+    return render_template(
+        "plan/home.html", plan=plan_services.current_plan(), open_now=services.open_by_focus_area()
+    )
+
+
+@bp.get("/plan/<code>")
+def focus_area(code: str):
+    """A focus area of the plan and the ways to take part in it now."""
+    area = plan_services.focus_area_by_code(code) or abort(404)
+    return render_template(
+        "plan/focus_area.html",
+        area=area,
+        goal=area.goal,
+        engagements=services.open_by_focus_area().get(area.id, []),
+    )
+
+
 @bp.get("/staff/")
 @staff_required
 def staff_home():

@@ -7,8 +7,8 @@ from collections.abc import Iterable
 from sqlalchemy import select
 
 from app.core import audit
-from app.core.types import missing_locales
-from app.engagements.models import Engagement, Kind
+from app.core.types import missing_locales, utcnow
+from app.engagements.models import Engagement, Kind, Status, engagement_focus_areas
 from app.extensions import db
 from app.i18n import LOCALES
 from app.plan.models import Department, FocusArea
@@ -67,3 +67,24 @@ def for_department(department: Department) -> list[Engagement]:
             .order_by(Engagement.created_at.desc(), Engagement.id.desc())
         )
     )
+
+
+def open_by_focus_area() -> dict[int, list[Engagement]]:
+    """Public engagements open now, by focus area id (one query; residents' listings)."""
+    now = utcnow()
+    rows = db.session.execute(
+        select(engagement_focus_areas.c.focus_area_id, Engagement)
+        .join(Engagement, Engagement.id == engagement_focus_areas.c.engagement_id)
+        .where(
+            Engagement.status == Status.PUBLISHED,
+            Engagement.audience == "public",
+            Engagement.closed_at.is_(None),
+            (Engagement.opens_at.is_(None)) | (Engagement.opens_at <= now),
+            (Engagement.closes_at.is_(None)) | (Engagement.closes_at > now),
+        )
+        .order_by(Engagement.closes_at, Engagement.id)
+    ).all()
+    found: dict[int, list[Engagement]] = {}
+    for area_id, engagement in rows:
+        found.setdefault(area_id, []).append(engagement)
+    return found

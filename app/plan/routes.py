@@ -26,15 +26,9 @@ root_bp = Blueprint("root", __name__)
 @root_bp.get("/")
 def index():
     """Send the visitor to their browser's language."""
-    response = redirect(url_for("plan.home", lang=best_locale()))
+    response = redirect(url_for("engagements.home", lang=best_locale()))
     response.headers["Vary"] = "Accept-Language"
     return response
-
-
-@bp.get("/")
-def home():
-    plan = services.current_plan()
-    return render_template("plan/home.html", plan=plan)
 
 
 @bp.get("/plan")
@@ -43,12 +37,6 @@ def plan():
     if plan is None:
         abort(404)
     return render_template("plan/plan.html", plan=plan)
-
-
-@bp.get("/plan/<code>")
-def focus_area(code: str):
-    area = services.focus_area_by_code(code) or abort(404)
-    return render_template("plan/focus_area.html", area=area, goal=area.goal, engagements=[])
 
 
 # --- coordinator: the plan's texts ---------------------------------------------------------
@@ -136,7 +124,7 @@ def edit_focus_area(code: str):
     return _edit_title_and_summary(
         area,
         FocusAreaTextsForm,
-        "plan.focus_area.edit",
+        "engagements.focus_area.edit",
         _("Edit a focus area"),
         _("The focus area is saved."),
     )

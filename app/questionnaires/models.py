@@ -181,3 +181,31 @@ class Answer(db.Model):
     rank: Mapped[int | None]
 
     submission: Mapped[Submission] = relationship(back_populates="answers")
+
+
+def new_resume_code() -> str:
+    """12 unambiguous characters in three groups, typeable on another device (60 bits)."""
+    alphabet = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"
+    raw = "".join(secrets.choice(alphabet) for _ in range(12))
+    return f"{raw[:4]}-{raw[4:8]}-{raw[8:]}"
+
+
+class ResponseDraft(db.Model):
+    """Answers in progress: kept between pages, resumable with a code, deleted on submit."""
+
+    __tablename__ = "response_drafts"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    engagement_id: Mapped[int] = mapped_column(
+        ForeignKey("engagements.id", ondelete="CASCADE"), index=True
+    )
+    #: Typed on another device to continue; also the submission's form token (one response).
+    resume_code: Mapped[str] = mapped_column(String(20), unique=True, default=new_resume_code)
+    #: Form field name → values, exactly as typed.
+    values: Mapped[dict[str, list[str]]] = mapped_column(JSON, default=dict)
+    #: Code of the page the respondent is on.
+    page_code: Mapped[str | None] = mapped_column(String(40))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+    #: Removed after this (answers in progress are personal data too).
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)

@@ -5,10 +5,12 @@ from __future__ import annotations
 import secrets
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from datetime import timedelta
 from typing import Any
 
 from sqlalchemy import insert, select
 from sqlalchemy.exc import IntegrityError
+from werkzeug.datastructures import MultiDict
 
 from app.core import audit
 from app.core.types import missing_locales, utcnow
@@ -23,9 +25,10 @@ from app.questionnaires.models import (
     Questionnaire,
     QuestionnairePage,
     QuestionOption,
+    ResponseDraft,
     Submission,
 )
-from app.questionnaires.spec import QuestionSpec
+from app.questionnaires.spec import PageSpec, QuestionSpec
 from app.questionnaires.types import FormData, Problem, question_type
 
 CHANNELS = ("web", "paper", "event", "phone", "kiosk")
@@ -295,4 +298,102 @@ def submit(
             if earlier is not None:
                 return earlier
         raise AlreadyAnsweredError() from None
+    return submission
+
+
+# --- answering page by page ----------------------------------------------------------------
+
+#: Answers in progress are kept this long, then removed.
+DRAFT_DAYS = 30
+
+
+def field_names(question: QuestionSpec) -> set[str]:
+    """Every form field a question owns."""
+    base = f"q-{question.code}"
+    names = {base, f"{base}-other"}
+    names |= {f"{base}-{item.code}" for item in (*question.options, *question.rows)}
+    return names
+
+
+def start_draft(engagement: Engagement) -> ResponseDraft:
+    draft = ResponseDraft(
+        engagement_id=engagement.id, values={}, expires_at=utcnow() + timedelta(days=DRAFT_DAYS)
+    )
+    db.session.add(draft)
+    db.session.flush()
+    return draft
+
+
+def find_draft(engagement: Engagement, code: str | None) -> ResponseDraft | None:
+    """The unexpired draft with this resume code (typed with or without dashes, any case)."""
+    if not code:
+        return None
+    raw = "".join(ch for ch in code.upper() if ch.isalnum())
+    if len(raw) != 12:
+        return None
+    normalized = f"{raw[:4]}-{raw[4:8]}-{raw[8:]}"
+    return db.session.scalar(
+        select(ResponseDraft).where(
+            ResponseDraft.engagement_id == engagement.id,
+            ResponseDraft.resume_code == normalized,
+            ResponseDraft.expires_at > utcnow(),
+        )
+    )
+
+
+def draft_form(draft: ResponseDraft | None) -> MultiDict:
+    values = draft.values if draft else {}
+    return MultiDict([(name, value) for name, items in values.items() for value in items])
+
+
+def shown_questions(spec: Definition, form: FormData) -> dict[str, bool]:
+    """Question code → shown, given the answers so far."""
+    values = {q.code: question_type(q.type).parse(q, form).value for q in spec.questions()}
+    return visible(spec.pages, values)
+
+
+def shown_pages(spec: Definition, form: FormData) -> list[PageSpec]:
+    """Pages the respondent sees with these answers: their condition holds and a question shows."""
+    shown = shown_questions(spec, form)
+    return [page for page in spec.pages if any(shown[q.code] for q in page.questions)]
+
+
+def save_page(draft: ResponseDraft, page: PageSpec, form: FormData) -> None:
+    """Replace the draft's answers to this page's questions with what was just sent."""
+    owned = set().union(*(field_names(q) for q in page.questions)) if page.questions else set()
+    values = {name: items for name, items in draft.values.items() if name not in owned}
+    for name in owned:
+        items = [item for item in form.getlist(name) if item != ""]
+        if items:
+            values[name] = items
+    draft.values = values
+    draft.page_code = page.code
+    draft.expires_at = utcnow() + timedelta(days=DRAFT_DAYS)
+    db.session.flush()
+
+
+def page_problems(spec: Definition, page: PageSpec, form: FormData) -> dict[str, list[Problem]]:
+    """Problems with the shown questions of one page, given all answers so far."""
+    values = {q.code: question_type(q.type).parse(q, form) for q in spec.questions()}
+    shown = visible(spec.pages, {code: parsed.value for code, parsed in values.items()})
+    return {
+        q.code: values[q.code].problems
+        for q in page.questions
+        if shown[q.code] and values[q.code].problems
+    }
+
+
+def finish(
+    engagement: Engagement, draft: ResponseDraft, locale: str, respondent_hash: str | None = None
+) -> Submission:
+    """Submit the draft's answers as the response, then remove the draft."""
+    submission = submit(
+        engagement,
+        draft_form(draft),
+        locale=locale,
+        respondent_hash=respondent_hash,
+        form_token=draft.resume_code,
+    )
+    db.session.delete(draft)
+    db.session.flush()
     return submission

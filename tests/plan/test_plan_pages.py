@@ -61,7 +61,9 @@ def test_coordinator_edits_a_focus_area_in_three_languages(client, coordinator):
     response = client.post("/fi/staff/plan/focus-areas/SA-02", data=form)
     assert response.status_code == 302
     assert "Stop bullying" in text_of(client.get("/en/plan/SA-02"))
-    entry = db.session.scalar(select(AuditLog).where(AuditLog.action == "plan.focus_area.edit"))
+    entry = db.session.scalar(
+        select(AuditLog).where(AuditLog.action == "engagements.focus_area.edit")
+    )
     assert entry.actor_id == coordinator.id
     assert entry.details["changed"]["title"]["new"]["en"] == "Stop bullying"
 
