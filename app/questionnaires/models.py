@@ -183,8 +183,11 @@ class Answer(db.Model):
     submission: Mapped[Submission] = relationship(back_populates="answers")
 
 
-def new_resume_code() -> str:
-    """12 unambiguous characters in three groups, typeable on another device (60 bits)."""
+def new_code() -> str:
+    """12 unambiguous characters in three groups, e.g. ``K7QX-3MPA-9TZC`` (60 bits).
+
+    Receipt codes and resume codes: typeable on another device, unguessable.
+    """
     alphabet = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"
     raw = "".join(secrets.choice(alphabet) for _ in range(12))
     return f"{raw[:4]}-{raw[4:8]}-{raw[8:]}"
@@ -200,7 +203,7 @@ class ResponseDraft(db.Model):
         ForeignKey("engagements.id", ondelete="CASCADE"), index=True
     )
     #: Typed on another device to continue; also the submission's form token (one response).
-    resume_code: Mapped[str] = mapped_column(String(20), unique=True, default=new_resume_code)
+    resume_code: Mapped[str] = mapped_column(String(20), unique=True, default=new_code)
     #: Form field name → values, exactly as typed.
     values: Mapped[dict[str, list[str]]] = mapped_column(JSON, default=dict)
     #: Code of the page the respondent is on.

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import secrets
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import timedelta
@@ -27,12 +26,12 @@ from app.questionnaires.models import (
     QuestionOption,
     ResponseDraft,
     Submission,
+    new_code,
 )
 from app.questionnaires.spec import PageSpec, QuestionSpec
 from app.questionnaires.types import FormData, Problem, question_type
 
 CHANNELS = ("web", "paper", "event", "phone", "kiosk")
-_RECEIPT_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"
 
 
 class QuestionnaireError(Exception):
@@ -201,12 +200,6 @@ def publish(engagement: Engagement) -> None:
 # --- answering -----------------------------------------------------------------------------
 
 
-def new_receipt_code() -> str:
-    """12 characters in three groups, e.g. ``K7QX-3MPA-9TZC`` (60 bits)."""
-    raw = "".join(secrets.choice(_RECEIPT_ALPHABET) for _ in range(12))
-    return f"{raw[:4]}-{raw[4:8]}-{raw[8:]}"
-
-
 def check_answers(spec: Definition, form: FormData) -> tuple[dict[str, Any], list[dict]]:
     """Parse every shown question; returns (values, answer rows) or raises AnswerProblems."""
     parsed = {q.code: question_type(q.type).parse(q, form) for q in spec.questions()}
@@ -274,7 +267,7 @@ def submit(
         engagement_id=engagement.id,
         channel=channel,
         locale=locale,
-        receipt_code=new_receipt_code(),
+        receipt_code=new_code(),
         respondent_hash=respondent_hash,
         form_token=form_token,
         demographics=dict(demographics or {}),
