@@ -77,9 +77,28 @@ def register_blueprints(app: Flask) -> None:
     from app.pages.routes import bp as pages_bp
     from app.plan.routes import bp as plan_bp
     from app.plan.routes import root_bp
+    from app.engagements.lifecycle_routes import bp as lifecycle_bp
+    from app.questionnaires.builder_routes import bp as builder_bp
+    from app.questionnaires.export_routes import bp as export_bp
+    from app.questionnaires.import_routes import bp as import_bp
+    from app.questionnaires.paper_routes import bp as paper_bp
+    from app.questionnaires.results_routes import bp as results_bp
     from app.questionnaires.routes import bp as respond_bp
 
-    for blueprint in (root_bp, plan_bp, pages_bp, auth_bp, engagements_bp, respond_bp):
+    for blueprint in (
+        root_bp,
+        plan_bp,
+        pages_bp,
+        auth_bp,
+        engagements_bp,
+        lifecycle_bp,
+        respond_bp,
+        builder_bp,
+        results_bp,
+        export_bp,
+        paper_bp,
+        import_bp,
+    ):
         app.register_blueprint(blueprint)
 
 

@@ -15,6 +15,7 @@ from app.core.cli import outbox_cli
 from app.extensions import db
 from app.plan import services as plan_services
 from app.plan.cli import plan_cli
+from app.questionnaires.cli import surveys_cli
 from app.questionnaires.demo import load_demo_survey
 
 demo_cli = AppGroup("demo", help="Demo content for trying the service out.")
@@ -64,5 +65,5 @@ def demo_load() -> None:
 
 
 def register_cli(app: Flask) -> None:
-    for group in (plan_cli, users_cli, outbox_cli, demo_cli):
+    for group in (plan_cli, users_cli, outbox_cli, demo_cli, surveys_cli):
         app.cli.add_command(group)

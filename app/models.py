@@ -3,7 +3,7 @@
 from app.auth.models import User
 from app.core.audit import AuditLog
 from app.core.mail import OutboxMessage
-from app.engagements.models import Engagement, OutcomeSubscription
+from app.engagements.models import Engagement, Invitation, OutcomeSubscription
 from app.plan.models import Department, FocusArea, Plan, StrategicGoal
 from app.questionnaires.models import (
     Answer,
@@ -22,6 +22,7 @@ __all__ = [
     "Engagement",
     "FocusArea",
     "OutboxMessage",
+    "Invitation",
     "OutcomeSubscription",
     "Plan",
     "Question",

@@ -85,6 +85,10 @@ class Engagement(db.Model):
     outcome: Mapped[dict] = mapped_column(TranslatedText, default=dict)
     decision_ref: Mapped[str | None] = mapped_column(String(300))
     outcome_published_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    #: Set when staff publish the results page for residents (/<lang>/e/<id>/results).
+    results_published_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    #: Published results hide groups smaller than this (DESIGN.md, privacy by design).
+    min_group_size: Mapped[int] = mapped_column(default=5)
     created_by_id: Mapped[int | None] = mapped_column(
         ForeignKey("users.id", ondelete="SET NULL"), index=True
     )
@@ -118,3 +122,22 @@ class OutcomeSubscription(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     #: Set when the outcome e-mail was queued.
     notified_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class Invitation(db.Model):
+    """A single-use answering code for an invited audience, e-mailed or printed."""
+
+    __tablename__ = "invitations"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    engagement_id: Mapped[int] = mapped_column(
+        ForeignKey("engagements.id", ondelete="CASCADE"), index=True
+    )
+    #: Typed or carried in the link (``?code=``); unguessable, like receipt codes.
+    code: Mapped[str] = mapped_column(String(20), unique=True)
+    #: Where the invitation was e-mailed; null for printed codes. Removed with the retention.
+    email: Mapped[str | None] = mapped_column(String(320))
+    locale: Mapped[str] = mapped_column(String(5), default="fi")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    #: Set when a response was stored with this code; a used code answers nothing more.
+    used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

@@ -179,6 +179,10 @@ class Answer(db.Model):
     number: Mapped[Decimal | None] = mapped_column(Numeric(18, 6))
     date: Mapped[date | None]
     rank: Mapped[int | None]
+    #: Staff hid this free-text answer from published results (personal data, insults).
+    is_hidden: Mapped[bool] = mapped_column(default=False)
+    #: Staff's edited version for publishing (names removed); the original stays for staff.
+    redacted_text: Mapped[str | None] = mapped_column(Text)
 
     submission: Mapped[Submission] = relationship(back_populates="answers")
 
