@@ -2,14 +2,26 @@
 
 from __future__ import annotations
 
+import pytest
 from flask import Flask
 
 from app.extensions import db
 from app.i18n import LANG_PREFIX
+from app.questionnaires.demo import load_demo_survey
 from tests.conftest import UserFactory, department, login
 
 # Sample values for URL arguments; department-scoped routes get the staff member's department.
-SAMPLE_ARGS = {"lang": "fi", "code": "HK-01", "department": "sivistys", "user_id": 1, "token": "x"}
+# Survey routes use the demo survey (department kulttuuri-vapaa-aika), loaded by `survey`.
+SAMPLE_ARGS = {
+    "lang": "fi",
+    "code": "HK-01",
+    "department": "sivistys",
+    "user_id": 1,
+    "token": "x",
+    "public_id": "kirjasto",
+    "page_code": "visits",
+    "question_code": "uses",
+}
 
 
 def staff_rules(app: Flask):
@@ -37,7 +49,14 @@ def test_every_staff_route_declares_who_may_use_it(app):
     assert undeclared == []
 
 
-def test_anonymous_visitor_is_sent_to_sign_in_from_every_staff_route(app, client, plan):
+@pytest.fixture
+def survey(plan):
+    engagement = load_demo_survey()
+    db.session.commit()
+    return engagement
+
+
+def test_anonymous_visitor_is_sent_to_sign_in_from_every_staff_route(app, client, survey):
     for rule in staff_rules(app):
         url = url_for_rule(rule)
         response = client.open(url, method=method_of(rule))
@@ -45,7 +64,7 @@ def test_anonymous_visitor_is_sent_to_sign_in_from_every_staff_route(app, client
         assert response.headers["Location"].startswith("/fi/login?next="), url
 
 
-def test_staff_member_is_refused_coordinator_and_other_department_routes(app, client, plan):
+def test_staff_member_is_refused_coordinator_and_other_department_routes(app, client, survey):
     UserFactory(email="sivistys@city.example", department=department("sivistys"))
     outsider = UserFactory(
         email="tekninen@city.example", department=department("tekniset-palvelut")

@@ -6,7 +6,7 @@ from typing import Any
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import Form, FormField, StringField, TextAreaField
+from wtforms import FieldList, Form, FormField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
 
 from app.i18n import LANGUAGE_NAMES, LOCALES
@@ -18,14 +18,18 @@ def translated_field(
     textarea: bool = False,
     max_length: int = 500,
     description: Any = "",
+    locales: tuple[str, ...] | list[str] = LOCALES,
 ) -> FormField:
-    """A fieldset with one input per language; ``.data`` is ``{"fi": ..., "sv": ..., ...}``."""
+    """A fieldset with one input per language; ``.data`` is ``{"fi": ..., "sv": ..., ...}``.
+
+    ``locales`` limits the inputs to the languages something is offered in (a survey's).
+    """
     field_class = TextAreaField if textarea else StringField
 
     class TranslatedForm(Form):
         pass
 
-    for locale in LOCALES:
+    for locale in [loc for loc in LOCALES if loc in locales]:
         validators = (
             [DataRequired(message=_l("Write this text in every language."))]
             if required
@@ -44,14 +48,20 @@ class BaseForm(FlaskForm):
     """A FlaskForm (CSRF included) whose errors can be listed in one error summary."""
 
     def error_list(self) -> list[tuple[str, str, str]]:
-        """(field id, label, message) for every error, in form order."""
-        items = []
-        for field in self:
-            if isinstance(field, FormField):
-                for sub in field:
-                    for message in sub.errors:
-                        items.append((sub.id, f"{field.label.text}: {sub.label.text}", message))
-            else:
-                for message in field.errors:
-                    items.append((field.id, field.label.text, message))
+        """(field id, label, message) for every error, in form order, nested forms included."""
+        items: list[tuple[str, str, str]] = []
+
+        def walk(fields: Any, prefix: str) -> None:
+            for field in fields:
+                if isinstance(field, FormField):
+                    walk(field, f"{prefix}{field.label.text}: ")
+                elif isinstance(field, FieldList):
+                    for number, entry in enumerate(field, start=1):
+                        label = f"{prefix}{field.label.text} {number}: "
+                        walk(entry if isinstance(entry, FormField) else [entry], label)
+                else:
+                    for message in field.errors:
+                        items.append((field.id, f"{prefix}{field.label.text}", message))
+
+        walk(self, "")
         return items

@@ -71,7 +71,14 @@ def _load(questionnaire_id: int) -> Definition:
                     condition=question.condition,
                 )
             )
-        pages.append(PageSpec(code=page.code, questions=tuple(questions), condition=page.condition))
+        pages.append(
+            PageSpec(
+                code=page.code,
+                title=dict(page.title or {}),
+                questions=tuple(questions),
+                condition=page.condition,
+            )
+        )
     return Definition(questionnaire.id, questionnaire.version, tuple(pages), ids)
 
 

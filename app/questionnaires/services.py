@@ -175,15 +175,30 @@ def missing_for_publishing(engagement: Engagement) -> list[tuple[str, str]]:
     questions = [q for page in questionnaire.pages for q in page.questions]
     if not questions:
         missing.append(("questions", ""))
+    optional = [
+        ("intro", questionnaire.intro),
+        ("closing_text", questionnaire.closing_text),
+        ("privacy_note", engagement.privacy_note),
+    ]
+    optional += [(f"{page.code}.title", page.title) for page in questionnaire.pages]
     for question in questions:
         missing += [
             (f"{question.code}.text", loc) for loc in missing_locales(question.text, languages)
         ]
+        optional.append((f"{question.code}.help", question.help))
+        for key in ("low_label", "high_label"):
+            label = (question.settings or {}).get(key)
+            if isinstance(label, dict):
+                optional.append((f"{question.code}.{key}", label))
         for option in question.options:
             missing += [
                 (f"{question.code}.{option.code}", loc)
                 for loc in missing_locales(option.label, languages)
             ]
+    # Optional texts: none at all is fine, but once written, every offered language needs them.
+    for where, value in optional:
+        if any((value or {}).get(loc) for loc in languages):
+            missing += [(where, loc) for loc in missing_locales(value, languages)]
     return missing
 
 

@@ -49,3 +49,5 @@ class PageSpec:
     code: str
     questions: tuple[QuestionSpec, ...] = ()
     condition: dict[str, Any] | None = None
+    #: Heading of the page, translated; empty = a generic heading.
+    title: dict[str, str] = field(default_factory=dict)
