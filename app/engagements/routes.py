@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, redirect, render_template, url_for
+from flask import Blueprint, abort, current_app, redirect, render_template, url_for
 from flask_login import current_user
 
 from app.core.auth import department_required, staff_required
+from app.core.types import utcnow
 from app.engagements import services
 from app.i18n import LANG_PREFIX
 from app.plan import services as plan_services
@@ -54,8 +55,15 @@ def staff_home():
 @department_required("department")
 def department_dashboard(department: str):
     dep = plan_services.department_by_code(department) or abort(404)
+    import_url = (
+        url_for("surveyimport.import_xlsform", department=dep.code)
+        if "surveyimport.import_xlsform" in current_app.view_functions
+        else None
+    )
     return render_template(
         "engagements/department_dashboard.html",
         department=dep,
         engagements=services.for_department(dep),
+        import_url=import_url,
+        now=utcnow(),
     )
