@@ -82,6 +82,7 @@ def register_blueprints(app: Flask) -> None:
     from app.questionnaires.export_routes import bp as export_bp
     from app.questionnaires.import_routes import bp as import_bp
     from app.questionnaires.paper_routes import bp as paper_bp
+    from app.questionnaires.paper_routes import short_bp
     from app.questionnaires.results_routes import bp as results_bp
     from app.questionnaires.routes import bp as respond_bp
 
@@ -97,6 +98,7 @@ def register_blueprints(app: Flask) -> None:
         results_bp,
         export_bp,
         paper_bp,
+        short_bp,
         import_bp,
     ):
         app.register_blueprint(blueprint)
