@@ -15,6 +15,39 @@ def _env_int(name: str, default: int) -> int:
     return int(value) if value else default
 
 
+#: Kemi's postal areas: (code, name). Residents know their postal code, so it leads the name;
+#: a district is named only where it is certain. Names are shown as they are in every language.
+KEMI_POSTAL_AREAS: list[tuple[str, str]] = [
+    ("94100", "94100 Keskusta"),
+    ("94200", "94200 Karihaara"),
+    ("94300", "94300"),
+    ("94400", "94400"),
+    ("94450", "94450"),
+    ("94500", "94500"),
+    ("94600", "94600"),
+    ("94700", "94700"),
+    ("94830", "94830"),
+    ("94900", "94900"),
+]
+
+
+def _env_postal_areas(name: str, default: list[tuple[str, str]]) -> list[tuple[str, str]]:
+    """Postal areas from the environment: ``code=name`` items separated by ``;`` or new lines.
+
+    Example: ``POSTAL_AREAS="94100=94100 Kemi, keskusta;94200=94200 Kemi, Karihaara"``;
+    an item without ``=name`` is shown by its code.
+    """
+    value = os.environ.get(name)
+    if not value:
+        return default
+    areas = []
+    for item in value.replace("\n", ";").split(";"):
+        code, _sep, label = item.partition("=")
+        if code.strip():
+            areas.append((code.strip(), label.strip() or code.strip()))
+    return areas
+
+
 class Config:
     """Settings shared by every environment."""
 
@@ -25,6 +58,9 @@ class Config:
     PRIVACY_EMAIL = os.environ.get("PRIVACY_EMAIL", "kirjaamo@example.fi")
     DPO_EMAIL = os.environ.get("DPO_EMAIL", "tietosuoja@example.fi")
     ACCESSIBILITY_STATEMENT_DATE = os.environ.get("ACCESSIBILITY_STATEMENT_DATE", "2026-11-27")
+    #: The city's postal areas for the `area` question type and the background question on the
+    #: thank-you page: (code, name) pairs; the code is stored, the name shown.
+    POSTAL_AREAS = _env_postal_areas("POSTAL_AREAS", KEMI_POSTAL_AREAS)
 
     SECRET_KEY = os.environ.get("SECRET_KEY")
     SQLALCHEMY_DATABASE_URI = os.environ.get("DATABASE_URL")

@@ -217,6 +217,7 @@ def _other_features() -> dict[str, str]:
         "paper.entry",
         "paper.poster",
         "lifecycle.invitations",
+        "lifecycle.close",
         "lifecycle.outcome",
     ):
         if endpoint in current_app.view_functions:

@@ -183,9 +183,16 @@ def test_closed_survey_explains_and_refuses_answers_sent_from_an_open_form(clien
 def test_an_invitation_only_survey_cannot_be_answered_by_address(client, survey):
     survey.audience = "invited"
     db.session.commit()
-    assert client.get("/fi/e/kirjasto/respond").status_code == 403
-    assert client.post("/fi/e/kirjasto/respond", data=PAGE1).status_code == 403
+    for response in (
+        client.get("/fi/e/kirjasto/respond"),
+        client.post("/fi/e/kirjasto/respond", data=PAGE1),
+    ):
+        assert response.status_code == 302
+        assert response.headers["Location"] == "/fi/e/kirjasto"
     assert count(ResponseDraft) == 0
+    page = client.get("/fi/e/kirjasto")
+    assert 'name="code"' in page.get_data(as_text=True)
+    assert 'href="/fi/e/kirjasto/respond"' not in page.get_data(as_text=True)
 
 
 def test_open_surveys_are_listed_on_the_front_page_and_their_focus_areas(client, survey):
@@ -195,3 +202,17 @@ def test_open_surveys_are_listed_on_the_front_page_and_their_focus_areas(client,
     survey.closes_at = utcnow() - timedelta(minutes=1)
     db.session.commit()
     assert 'href="/en/e/kirjasto"' not in client.get("/en/plan/HK-05").get_data(as_text=True)
+
+
+def test_a_double_click_sent_with_the_old_cookie_shows_the_same_receipt(client, survey):
+    client.post("/fi/e/kirjasto/respond", data=PAGE1)
+    client.post("/fi/e/kirjasto/respond", data=PAGE2)
+    # Both clicks leave the browser with the same cookie, before the first answer comes back.
+    before = client.get_cookie("osallistu_session").value
+    first = client.post("/fi/e/kirjasto/respond", data=PAGE3)
+    client.set_cookie("osallistu_session", before)
+    second = client.post("/fi/e/kirjasto/respond", data=PAGE3)
+    assert first.headers["Location"] == second.headers["Location"] == "/fi/e/kirjasto/thanks"
+    receipt = db.session.scalar(select(Submission.receipt_code))
+    assert receipt in text_of(client.get("/fi/e/kirjasto/thanks"))
+    assert count(Submission) == 1
