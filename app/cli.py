@@ -64,6 +64,88 @@ def demo_load() -> None:
         click.echo(f"  {email}  ({role}{', ' + dep_code if dep_code else ''})")
 
 
+# --- synthetic responses (issue 4, export and benchmarks) -----------------------------------
+
+
+@demo_cli.command("generate")
+@click.option("--responses", type=click.IntRange(min=1), required=True, help="How many.")
+@click.option("--survey", "public_id", help="Public id of the survey to fill [default: kirjasto].")
+@click.option(
+    "--questions",
+    type=click.IntRange(min=1, max=200),
+    help="Create a new published test survey with this many questions of mixed types and fill it.",
+)
+@click.option(
+    "--department",
+    default="kulttuuri-vapaa-aika",
+    show_default=True,
+    help="Department of a new test survey.",
+)
+@click.option(
+    "--focus-area", default="HK-05", show_default=True, help="Focus area of a new test survey."
+)
+@click.option(
+    "--days",
+    type=click.IntRange(min=1),
+    default=30,
+    show_default=True,
+    help="Spread the responses over this many past days (not before the survey opened).",
+)
+@click.option("--seed", type=int, help="Random seed, for the same answers again.")
+def demo_generate(
+    responses: int,
+    public_id: str | None,
+    questions: int | None,
+    department: str,
+    focus_area: str,
+    days: int,
+    seed: int | None,
+) -> None:
+    """Fill a survey with synthetic responses that satisfy its questionnaire (bulk insert).
+
+    Without --survey or --questions the demo survey "kirjasto" is filled.
+    """
+    import time
+
+    from sqlalchemy import select
+
+    from app.engagements.models import Engagement
+    from app.questionnaires import synthetic
+    from app.questionnaires.demo import DEMO_PUBLIC_ID
+    from app.questionnaires.services import QuestionnaireError
+
+    if current_app.config.get("ENV_NAME") == "production":
+        raise click.ClickException("Synthetic responses are not generated in production.")
+    if questions and public_id:
+        raise click.UsageError("Give --survey or --questions, not both.")
+    if questions:
+        dep = plan_services.department_by_code(department)
+        area = plan_services.focus_area_by_code(focus_area)
+        if dep is None or area is None:
+            raise click.ClickException(
+                f"Department {department} or focus area {focus_area} not found: "
+                "run `flask demo load` first."
+            )
+        engagement = synthetic.create_benchmark_survey(dep, [area], questions=questions)
+    else:
+        public_id = public_id or DEMO_PUBLIC_ID
+        engagement = db.session.scalar(select(Engagement).where(Engagement.public_id == public_id))
+        if engagement is None:
+            hint = " (run `flask demo load` first)" if public_id == DEMO_PUBLIC_ID else ""
+            raise click.ClickException(f"No survey with the id {public_id}{hint}.")
+    started = time.perf_counter()
+    try:
+        rows = synthetic.generate_responses(engagement, responses, seed=seed, days=days)
+    except QuestionnaireError as error:
+        db.session.rollback()
+        raise click.ClickException(f"Survey {engagement.public_id}: {error}") from error
+    db.session.commit()
+    click.echo(
+        f"Added {responses} responses ({rows} answer rows) to survey {engagement.public_id} "
+        f"in {time.perf_counter() - started:.1f} s."
+    )
+
+
 def register_cli(app: Flask) -> None:
     for group in (plan_cli, users_cli, outbox_cli, demo_cli, surveys_cli):
         app.cli.add_command(group)

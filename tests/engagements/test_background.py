@@ -11,7 +11,7 @@ from config import KEMI_POSTAL_AREAS, _env_postal_areas
 
 
 def test_every_band_has_a_code_and_words_in_the_viewers_language(app):
-    with app.test_request_context("/en/"):
+    with app.test_request_context("/en/"), force_locale("en"):
         assert background.QUESTIONS == ("age", "area", "gender")
         assert [code for code, _label in background.options("age")] == [
             "under-18",

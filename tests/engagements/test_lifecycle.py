@@ -76,7 +76,7 @@ def actions() -> list[str]:
 
 
 def test_close_asks_for_confirmation_before_closing(desk, survey):
-    page = desk.get("/fi/staff/surveys/kirjasto/close")
+    page = desk.get("/en/staff/surveys/kirjasto/close")
     assert page.status_code == 200
     assert "Yes, close the survey now" in text_of(page)
     db.session.refresh(survey)
@@ -111,10 +111,10 @@ def test_reopening_is_refused_after_the_closing_time(desk, survey):
     close_survey(desk)
     survey.closes_at = utcnow() - timedelta(minutes=1)
     db.session.commit()
-    desk.post("/fi/staff/surveys/kirjasto/reopen")
+    desk.post("/en/staff/surveys/kirjasto/reopen")
     db.session.refresh(survey)
     assert survey.closed_at is not None
-    assert "closing time has passed" in text_of(desk.get("/fi/staff/surveys/kirjasto/close"))
+    assert "closing time has passed" in text_of(desk.get("/en/staff/surveys/kirjasto/close"))
 
 
 # --- the outcome ----------------------------------------------------------------------------
@@ -344,10 +344,10 @@ def test_invited_survey_asks_for_a_code_and_takes_one_response_per_code(app, cli
     assert db.session.scalar(select(Invitation.used_at)) is not None
 
     other_browser = app.test_client()
-    used = other_browser.post("/fi/e/kirjasto/code", data={"code": code})
+    used = other_browser.post("/en/e/kirjasto/code", data={"code": code})
     assert used.status_code == 422
     assert "This code has been used already" in text_of(used)
-    unknown = other_browser.get("/fi/e/kirjasto?code=AAAA-BBBB-CCCC")
+    unknown = other_browser.get("/en/e/kirjasto?code=AAAA-BBBB-CCCC")
     assert unknown.status_code == 422
     assert "We did not find this code" in text_of(unknown)
     assert 'value="AAAA-BBBB-CCCC"' in unknown.get_data(as_text=True)
@@ -357,13 +357,14 @@ def test_invited_survey_asks_for_a_code_and_takes_one_response_per_code(app, cli
 def test_one_code_answers_once_even_from_two_browsers_at_the_same_time(app, desk, invited):
     (code,) = make_codes(desk, 1)
     first, second = app.test_client(), app.test_client()
-    for browser in (first, second):
-        assert browser.get(f"/fi/e/kirjasto?code={code}").headers["Location"] == "/fi/e/kirjasto"
-        answer(browser, pages=(PAGE1, PAGE2))
+    for browser, lang in ((first, "fi"), (second, "en")):
+        location = browser.get(f"/{lang}/e/kirjasto?code={code}").headers["Location"]
+        assert location == f"/{lang}/e/kirjasto"
+        answer(browser, lang, pages=(PAGE1, PAGE2))
     assert answer(first, pages=(PAGE3,)).headers["Location"] == "/fi/e/kirjasto/thanks"
-    refused = answer(second, pages=(PAGE3,))
-    assert refused.headers["Location"] == "/fi/e/kirjasto"
-    assert "This code has been used already" in text_of(second.get("/fi/e/kirjasto"))
+    refused = answer(second, "en", pages=(PAGE3,))
+    assert refused.headers["Location"] == "/en/e/kirjasto"
+    assert "This code has been used already" in text_of(second.get("/en/e/kirjasto"))
     assert count(Submission) == 1
 
 
@@ -386,9 +387,9 @@ def test_a_code_used_while_the_last_page_was_being_sent_stores_nothing_more(
 ):
     (code,) = make_codes(desk, 1)
     first, second = app.test_client(), app.test_client()
-    for browser in (first, second):
-        browser.get(f"/fi/e/kirjasto?code={code}")
-        answer(browser, pages=(PAGE1, PAGE2))
+    for browser, lang in ((first, "fi"), (second, "en")):
+        browser.get(f"/{lang}/e/kirjasto?code={code}")
+        answer(browser, lang, pages=(PAGE1, PAGE2))
     answer(first, pages=(PAGE3,))
     # The second browser passed the check before the first one's answers were stored.
     check = lifecycle.check_invitation
@@ -402,7 +403,7 @@ def test_a_code_used_while_the_last_page_was_being_sent_stores_nothing_more(
             or check(engagement, typed)
         ),
     )
-    refused = answer(second, pages=(PAGE3,))
+    refused = answer(second, "en", pages=(PAGE3,))
     assert refused.status_code == 409
     assert "This code has been used already" in text_of(refused)
     assert count(Submission) == 1
@@ -430,7 +431,7 @@ def test_printed_codes_come_on_a_sheet_with_the_address(desk, invited):
         assert code in page
     assert "http://localhost/sv/e/kirjasto" in page
     assert "invitation.print" in actions()
-    overview = text_of(desk.get("/fi/staff/surveys/kirjasto/invitations"))
+    overview = text_of(desk.get("/en/staff/surveys/kirjasto/invitations"))
     assert "Codes made 3 Codes used 0" in overview
 
 

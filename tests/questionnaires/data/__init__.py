@@ -1,0 +1,1 @@
+"""Files the questionnaire tests read (XLSForm workbooks and their builder)."""
