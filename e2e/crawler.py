@@ -18,7 +18,7 @@ from e2e.conftest import ROOT, new_context, sign_in
 AXE_JS = (Path(__file__).parent / "vendor" / "axe.min.js").read_text(encoding="utf-8")
 AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 LANGS = ("fi", "sv", "en")
-MAX_PAGES = 400
+MAX_PAGES = 900
 
 
 @dataclass
