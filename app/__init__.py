@@ -73,11 +73,11 @@ def register_extensions(app: Flask) -> None:
 
 def register_blueprints(app: Flask) -> None:
     from app.auth.routes import bp as auth_bp
+    from app.engagements.lifecycle_routes import bp as lifecycle_bp
     from app.engagements.routes import bp as engagements_bp
     from app.pages.routes import bp as pages_bp
     from app.plan.routes import bp as plan_bp
     from app.plan.routes import root_bp
-    from app.engagements.lifecycle_routes import bp as lifecycle_bp
     from app.questionnaires.builder_routes import bp as builder_bp
     from app.questionnaires.export_routes import bp as export_bp
     from app.questionnaires.import_routes import bp as import_bp

@@ -118,7 +118,8 @@ def test_staff_add_questions_with_options_and_a_condition(client, library_staff)
         "rules": [{"question": "visits", "op": "equals", "value": "o2"}],
     }
     page = text_of(client.get(base))
-    assert "Käytkö nuorisotilassa?" in page and "Miksi et käy?" in page
+    assert "Käytkö nuorisotilassa?" in page
+    assert "Miksi et käy?" in page
 
 
 def test_question_form_errors_are_listed_and_typed_text_kept(client, library_staff):
@@ -162,7 +163,7 @@ def test_questions_move_within_and_between_pages(client, library_staff):
     login(client, library_staff)
     base = create(client)
     for code in ("a", "b"):
-        client.post(base + f"pages/p1/questions/new?type=yes_no", data=question_form(code, code))
+        client.post(base + "pages/p1/questions/new?type=yes_no", data=question_form(code, code))
     client.post(base + "pages")
     client.post(base + "questions/a/move", data={"direction": "down"})
     engagement = db.session.scalar(select(Engagement))
@@ -186,7 +187,8 @@ def test_publishing_is_refused_with_a_list_of_missing_texts(client, library_staf
     engagement = db.session.scalar(select(Engagement))
     assert engagement.status == Status.DRAFT
     missing = services.missing_for_publishing(engagement)
-    assert ("a.text", "sv") in missing and ("title", "sv") in missing
+    assert ("a.text", "sv") in missing
+    assert ("title", "sv") in missing
     page = text_of(client.get(base.replace("/fi/", "/en/")))
     assert "Question a: the question – På svenska" in page
 
@@ -216,7 +218,8 @@ def test_settings_save_texts_and_then_publishing_succeeds(client, library_staff)
     )
     assert response.status_code == 302, text_of(response)
     engagement = db.session.scalar(select(Engagement))
-    assert engagement.audience == "link" and engagement.retention_days == 400
+    assert engagement.audience == "link"
+    assert engagement.retention_days == 400
     # 16:00 Finnish winter time is 14:00 UTC.
     assert engagement.closes_at.hour == 14
     assert client.post(base + "publish").status_code == 302
@@ -296,7 +299,8 @@ def test_once_answered_deleting_questions_and_options_is_refused(client, library
     db.session.refresh(when)
     assert when.text["fi"] == "Milloin yleensä käyt?"
     fix = db.session.scalar(select(AuditLog).where(AuditLog.action == "survey.wording_fix"))
-    assert fix is not None and fix.details["question"] == "when"
+    assert fix is not None
+    assert fix.details["question"] == "when"
     assert "text" in fix.details["changed"]
 
 
@@ -327,7 +331,8 @@ def test_copy_makes_an_unpublished_twin_without_answers(client, library_staff, d
     copy = db.session.scalar(select(Engagement).where(Engagement.public_id != "kirjasto"))
     assert response.headers["Location"] == f"/fi/staff/surveys/{copy.public_id}/"
     assert copy.status == Status.DRAFT
-    assert copy.title == demo.title and copy.languages == demo.languages
+    assert copy.title == demo.title
+    assert copy.languages == demo.languages
     original = services.questionnaire_of(demo)
     twin = services.questionnaire_of(copy)
     assert [[q.code for q in p.questions] for p in twin.pages] == [
