@@ -65,6 +65,7 @@ i18n-compile: install
 
 bench: install i18n-compile
 	$(BIN)/python bench/pages.py
+	$(BIN)/python bench/resident_flow.py
 
 clean:
 	rm -rf $(VENV) instance/*.sqlite3* instance/outbox

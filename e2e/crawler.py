@@ -146,7 +146,23 @@ def crawl(
             html_file = html_dir / f"{role}-{len(visits):03d}.html"
             html_file.write_text(response.text() if response else "", encoding="utf-8")
             visit.html_file = str(html_file)
-        text = page.inner_text("body")
+        # Text marked with another language (the language switcher, content that falls back to
+        # another language) is not expected in the page's language.
+        text = page.evaluate(
+            """lang => {
+                const body = document.body.cloneNode(true);
+                body.querySelectorAll('[lang]').forEach(el => {
+                    if (el.getAttribute('lang') !== lang) el.remove();
+                });
+                // Language choices name each language in itself ("In English"), on purpose.
+                const own = ['Suomeksi', 'På svenska', 'In English'];
+                body.querySelectorAll('label, option').forEach(el => {
+                    if (own.includes(el.textContent.trim())) el.remove();
+                });
+                return body.innerText;
+            }""",
+            visit.lang,
+        )
         visit.untranslated = [
             pattern.pattern for pattern in ENGLISH_ONLY.get(visit.lang, []) if pattern.search(text)
         ]
