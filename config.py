@@ -83,6 +83,10 @@ class Config:
     WTF_CSRF_TIME_LIMIT = 8 * 3600
     MAX_CONTENT_LENGTH = _env_int("MAX_CONTENT_LENGTH", 4 * 1024 * 1024)
 
+    #: Seconds a process keeps a survey's resident pages (app/questionnaires/page_cache.py): a
+    #: change made in another process shows after at most this long; 0 turns the cache off.
+    RESIDENT_PAGE_CACHE_SECONDS = float(os.environ.get("RESIDENT_PAGE_CACHE_SECONDS", "5"))
+
     RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
     RATELIMIT_HEADERS_ENABLED = True
     #: Failed sign-ins allowed per client address.

@@ -20,7 +20,10 @@ from flask import (
 )
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from flask_wtf.csrf import generate_csrf
+from markupsafe import escape
 from sqlalchemy import select
+from sqlalchemy.orm import joinedload, selectinload
 
 from app.engagements import background, lifecycle
 from app.engagements.lifecycle import LifecycleError
@@ -28,12 +31,14 @@ from app.engagements.lifecycle_forms import InvitationCodeForm, SubscribeForm, b
 from app.engagements.models import Engagement, Kind, Status
 from app.extensions import db, limiter
 from app.i18n import LANG_PREFIX
-from app.questionnaires import services
+from app.questionnaires import page_cache, services
 from app.questionnaires.definition import definition
 from app.questionnaires.messages import message
-from app.questionnaires.models import Submission
+from app.questionnaires.models import Questionnaire, Submission
+from app.questionnaires.page_cache import CSRF_PLACEHOLDER, RECEIPT_PLACEHOLDER, Snapshot
 
 bp = Blueprint("respond", __name__, url_prefix=LANG_PREFIX)
+bp.record_once(lambda state: page_cache.init_app(state.app))
 
 BROWSER_COOKIE = "osallistu_rt"
 
@@ -53,8 +58,7 @@ INVITATION_MESSAGES = {
 }
 
 
-def published_engagement(public_id: str) -> Engagement:
-    engagement = db.session.scalar(select(Engagement).where(Engagement.public_id == public_id))
+def _check_published(engagement: Engagement | None) -> Engagement:
     if engagement is None or engagement.status != Status.PUBLISHED or engagement.kind == Kind.PANEL:
         abort(404)
     if engagement.audience not in ANSWERABLE_AUDIENCES:
@@ -62,6 +66,50 @@ def published_engagement(public_id: str) -> Engagement:
     # Unlisted and invitation-only surveys stay out of search engines.
     g.noindex = engagement.audience != "public"
     return engagement
+
+
+def published_engagement(public_id: str) -> Engagement:
+    return _check_published(
+        db.session.scalar(select(Engagement).where(Engagement.public_id == public_id))
+    )
+
+
+def published_survey(public_id: str, *options) -> tuple[Engagement, Questionnaire]:  # noqa: ANN002
+    """The published engagement and its questionnaire, in one statement."""
+    row = db.session.execute(
+        select(Engagement, Questionnaire)
+        .outerjoin(Questionnaire, Questionnaire.engagement_id == Engagement.id)
+        .where(Engagement.public_id == public_id)
+        .options(*options)
+    ).first()
+    engagement = _check_published(row[0] if row else None)
+    if row[1] is None:
+        raise services.QuestionnaireError(["the engagement has no questionnaire"])
+    return engagement, row[1]
+
+
+def _cached(snapshot: Snapshot, html: str, receipt: str = ""):  # noqa: ANN202
+    """A page kept in the snapshot, with this visitor's CSRF token (and receipt code)."""
+    g.noindex = snapshot.noindex
+    token = generate_csrf() if CSRF_PLACEHOLDER in html else ""
+    return page_cache.fill(html, token, str(escape(receipt)))
+
+
+def _render_kept(
+    snapshot: Snapshot | None, key: tuple, template: str, fill_receipt: str = "", **context
+):  # noqa: ANN003, ANN202
+    """Render a page; with a snapshot, render it with placeholders and keep it there.
+
+    With a snapshot the caller passes RECEIPT_PLACEHOLDER in the context and the visitor's
+    receipt code as ``fill_receipt``.
+    """
+    if snapshot is None:
+        return render_template(template, **context)
+    html = render_template(template, **context, csrf_token=lambda: CSRF_PLACEHOLDER)
+    token = g.get("csrf_token")
+    if not token or token not in html:  # never keep a visitor's own token
+        snapshot.keep(key, html)
+    return _cached(snapshot, html, fill_receipt)
 
 
 @bp.after_request
@@ -113,7 +161,11 @@ def _set_browser_cookie(response):  # noqa: ANN001, ANN202
 
 
 def _draft_key(engagement: Engagement) -> str:
-    return f"draft:{engagement.public_id}"
+    return _draft_key_for(engagement.public_id)
+
+
+def _draft_key_for(public_id: str) -> str:
+    return f"draft:{public_id}"
 
 
 def _current_draft(engagement: Engagement):  # noqa: ANN202
@@ -134,11 +186,23 @@ _code_limit = limiter.shared_limit(
 )
 
 
-def _engagement_page(item: Engagement, code_form: InvitationCodeForm | None = None):  # noqa: ANN202
-    questionnaire = services.questionnaire_of(item)
-    count = sum(1 for page in questionnaire.pages for q in page.questions if q.type != "info")
+#: What the survey page shows beside the engagement, loaded with it.
+_PAGE_OPTIONS = (joinedload(Engagement.department), selectinload(Engagement.focus_areas))
+
+
+def _engagement_page(
+    item: Engagement,
+    questionnaire: Questionnaire,
+    code_form: InvitationCodeForm | None = None,
+    snapshot: Snapshot | None = None,
+):  # noqa: ANN202
+    """The survey page; with a snapshot (nothing personal to show) it is kept there too."""
+    spec = definition(questionnaire.id, questionnaire.version)
+    count = sum(1 for q in spec.questions() if q.type != "info")
     invited = item.audience == "invited"
-    return render_template(
+    return _render_kept(
+        snapshot,
+        ("engagement", g.lang),
         "questionnaires/engagement.html",
         engagement=item,
         questionnaire=questionnaire,
@@ -151,19 +215,20 @@ def _engagement_page(item: Engagement, code_form: InvitationCodeForm | None = No
     ), 422 if code_form is not None and code_form.errors else 200
 
 
-def _take_code(item: Engagement, form: InvitationCodeForm, code: str | None):  # noqa: ANN202
+def _take_code(
+    item: Engagement, questionnaire: Questionnaire, form: InvitationCodeForm, code: str | None
+):  # noqa: ANN202
     """Keep a valid invitation code in the session and go answering; else show why not."""
     try:
         invitation = lifecycle.check_invitation(item, code)
     except LifecycleError as error:
         form.code.errors = [str(INVITATION_MESSAGES[error.reason])]
-        return _engagement_page(item, form)
+        return _engagement_page(item, questionnaire, form)
     session[_invite_key(item)] = invitation.code
     return redirect(url_for("respond.engagement", public_id=item.public_id))
 
 
 @bp.get("/e/<public_id>")
-@_code_limit
 def engagement(public_id: str):
     """What the survey is about, who runs it, when it closes, how long it takes, and Start.
 
@@ -172,24 +237,45 @@ def engagement(public_id: str):
     Lives here while surveys are the only kind residents answer; EVA hearings and panels will
     add their own sections to this page.
     """
-    item = published_engagement(public_id)
+    if request.args.get("code"):
+        return _engagement_with_code(public_id)
+    cache = page_cache.page_cache()
+    generation = cache.generation
+    snapshot = cache.get(public_id)
+    # Only a visitor with nothing of their own on the page gets (and fills) the kept page.
+    plain = page_cache.nothing_personal() and _draft_key_for(public_id) not in session
+    if snapshot is not None and plain:
+        html = snapshot.page(("engagement", g.lang))
+        if html is not None:
+            return _cached(snapshot, html)
+    item, questionnaire = published_survey(public_id, *_PAGE_OPTIONS)
+    if plain and snapshot is None:
+        snapshot = cache.keep(item, questionnaire, generation)
+    return _engagement_page(item, questionnaire, snapshot=snapshot if plain else None)
+
+
+@_code_limit
+def _engagement_with_code(public_id: str):  # noqa: ANN202
+    """The survey page opened from an invitation link (``?code=``): failed tries are limited."""
+    item, questionnaire = published_survey(public_id, *_PAGE_OPTIONS)
     code = request.args.get("code")
-    if code and item.audience == "invited" and item.is_open():
-        return _take_code(item, InvitationCodeForm(formdata=None, data={"code": code}), code)
-    return _engagement_page(item)
+    if item.audience == "invited" and item.is_open():
+        form = InvitationCodeForm(formdata=None, data={"code": code})
+        return _take_code(item, questionnaire, form, code)
+    return _engagement_page(item, questionnaire)
 
 
 @bp.post("/e/<public_id>/code")
 @_code_limit
 def invitation_code(public_id: str):
     """The code typed from a printed or e-mailed invitation."""
-    item = published_engagement(public_id)
+    item, questionnaire = published_survey(public_id, *_PAGE_OPTIONS)
     if item.audience != "invited" or not item.is_open():
         return redirect(url_for("respond.engagement", public_id=public_id))
     form = InvitationCodeForm()
     if not form.validate_on_submit():
-        return _engagement_page(item, form)
-    return _take_code(item, form, form.code.data)
+        return _engagement_page(item, questionnaire, form)
+    return _take_code(item, questionnaire, form, form.code.data)
 
 
 def _invitation_gate(engagement: Engagement):  # noqa: ANN202
@@ -199,7 +285,7 @@ def _invitation_gate(engagement: Engagement):  # noqa: ANN202
         # A second click on "Send" after the first was stored with the code.
         earlier = _already_stored(engagement)
         if earlier is not None:
-            return None, _stored(engagement, earlier)
+            return None, _stored(engagement.public_id, earlier.receipt_code)
         if code is None and session.get(_receipt_key(engagement)):
             return None, redirect(url_for("respond.thanks", public_id=engagement.public_id))
     try:
@@ -234,19 +320,128 @@ def _already_stored(engagement: Engagement) -> Submission | None:
     return _earlier_submission(token)
 
 
+def _untouched(page, values) -> bool:  # noqa: ANN001
+    """Nothing typed yet on this page: its questions look the same for every visitor."""
+    return not values or not any(
+        name in values for q in page.questions for name in services.field_names(q)
+    )
+
+
 @bp.route("/e/<public_id>/respond", methods=["GET", "POST"])
-# Generous: a whole school class may answer from one address.
-@limiter.limit("600 per minute", methods=["POST"])
 def respond(public_id: str):
-    engagement = published_engagement(public_id)
+    """One page of the questionnaire; a POST saves it and goes on, back, or sends the answers.
+
+    A survey anyone may answer is served from the process snapshot (page_cache): the page of a
+    visitor who has typed nothing on it yet is rendered once per language and page.
+    """
+    if request.method == "POST":
+        return _respond_post(public_id)
+    cache = page_cache.page_cache()
+    generation = cache.generation
+    snapshot = cache.get(public_id)
+    engagement = questionnaire = None
+    if snapshot is None:
+        engagement, questionnaire = published_survey(public_id)
+        snapshot = cache.keep(engagement, questionnaire, generation)
+        if snapshot is None:  # closed, not yet open, or by invitation
+            return _respond(engagement, questionnaire)
+    g.noindex = snapshot.noindex
+    spec = definition(snapshot.questionnaire_id, snapshot.version)
+    code = session.get(_draft_key_for(public_id))
+    draft = services.find_draft(snapshot.engagement_id, code) if code else None
+    values = services.draft_form(draft)
+    if values or snapshot.blank is None:
+        shown = services.shown_questions(spec, values)
+        pages = services.shown_pages(spec, values, shown)
+        if not values:
+            snapshot.blank = (shown, pages)
+    else:
+        shown, pages = snapshot.blank
+    codes = [page.code for page in pages]
+    index = codes.index(draft.page_code) if draft and draft.page_code in codes else 0
+    page = pages[index]
+    key = ("respond", g.lang, page.code, index + 1, len(pages))
+    key += tuple(q.code for q in page.questions if shown[q.code])
+    plain = page_cache.nothing_personal() and _untouched(page, values)
+    if plain:
+        html = snapshot.page(key)
+        if html is not None:
+            return _cached(snapshot, html)
+    if engagement is None:
+        engagement, questionnaire = published_survey(public_id)
+    return _render_kept(
+        snapshot if plain else None,
+        key,
+        "questionnaires/respond.html",
+        engagement=engagement,
+        questionnaire=questionnaire,
+        page=page,
+        number=index + 1,
+        total=len(pages),
+        values=values,
+        errors={},
+        shown=shown,
+    )
+
+
+# Generous: a whole school class may answer from one address.
+@limiter.limit("600 per minute")
+def _respond_post(public_id: str):  # noqa: ANN202
+    snapshot = page_cache.page_cache().get(public_id)
+    if snapshot is not None and request.form.get("action", "next") in ("next", "back"):
+        moved = _move(snapshot, public_id)
+        if moved is not None:
+            return moved
+    return _respond(*published_survey(public_id))
+
+
+def _move(snapshot: Snapshot, public_id: str):  # noqa: ANN202
+    """Next or Back on a survey anyone may answer, with the survey from the snapshot.
+
+    Saves what was typed and goes to the next or previous page. Returns None, having changed
+    nothing in the database yet, when the page has problems or was the last one: _respond,
+    which reads the survey afresh, then shows the problems or sends the answers.
+    """
+    spec = definition(snapshot.questionnaire_id, snapshot.version)
+    code = session.get(_draft_key_for(public_id))
+    draft = services.find_draft(snapshot.engagement_id, code) if code else None
+    pages = services.shown_pages(spec, services.draft_form(draft))
+    page = next((p for p in pages if p.code == request.form.get("page")), None)
+    if page is None:
+        return None
+    form = request.form
+    sent = services.values_form(services.merged_values(draft.values if draft else {}, page, form))
+    after = services.shown_pages(spec, sent)
+    codes = [p.code for p in after]
+    index = codes.index(page.code) if page.code in codes else 0
+    if form.get("action", "next") == "back":
+        target = codes[max(index - 1, 0)]
+    elif index + 1 < len(after) and not services.page_problems(spec, page, sent):
+        target = codes[index + 1]
+    else:
+        return None
+    if draft is None:
+        draft = services.start_draft(snapshot.engagement_id)
+        session[_draft_key_for(public_id)] = draft.resume_code
+    services.save_page(draft, page, form)
+    draft.page_code = target
+    db.session.commit()
+    return redirect(url_for("respond.respond", public_id=public_id))
+
+
+def _respond(engagement: Engagement, questionnaire: Questionnaire):  # noqa: ANN202
+    """Everything but the plain GET: closed surveys, invitation codes, and every POST.
+
+    Reads the survey from the database (never the snapshot) and commits once.
+    """
+    public_id = engagement.public_id
     if not engagement.is_open():
-        return _closed_page(engagement)
+        return _closed_page(engagement, questionnaire)
     invitation_code = None
     if engagement.audience == "invited":
         invitation_code, refusal = _invitation_gate(engagement)
         if refusal is not None:
             return refusal
-    questionnaire = services.questionnaire_of(engagement)
     spec = definition(questionnaire.id, questionnaire.version)
     draft = _current_draft(engagement)
     values = services.draft_form(draft)
@@ -259,7 +454,7 @@ def respond(public_id: str):
             # A second click on "Send" after the first was stored: show the same receipt.
             earlier = _already_stored(engagement)
             if earlier is not None:
-                return _stored(engagement, earlier)
+                return _stored(public_id, earlier.receipt_code)
             if session.get(_receipt_key(engagement)):
                 return redirect(url_for("respond.thanks", public_id=public_id))
         page = next((p for p in pages if p.code == request.form.get("page")), None)
@@ -268,8 +463,8 @@ def respond(public_id: str):
         if draft is None:
             draft = services.start_draft(engagement)
             session[_draft_key(engagement)] = draft.resume_code
+        # What was typed is kept whatever happens next: every way on commits it.
         services.save_page(draft, page, request.form)
-        db.session.commit()  # what was typed is kept whatever happens next
         values = services.draft_form(draft)
         pages = services.shown_pages(spec, values)
         codes = [p.code for p in pages]
@@ -280,9 +475,10 @@ def respond(public_id: str):
             db.session.commit()
             return redirect(url_for("respond.respond", public_id=public_id))
         if action == "save":
+            resume_code = draft.resume_code
             db.session.commit()
             return render_template(
-                "questionnaires/saved.html", engagement=engagement, code=draft.resume_code
+                "questionnaires/saved.html", engagement=engagement, code=resume_code
             )
         problems = services.page_problems(spec, page, values)
         if not problems and index + 1 < len(pages):
@@ -292,36 +488,46 @@ def respond(public_id: str):
         if not problems:
             form_token = draft.resume_code
             try:
-                if invitation_code:
-                    # Marked used in the same transaction as the response it gives.
-                    lifecycle.use_invitation(engagement, invitation_code)
-                    respondent_hash = _invitation_hash(engagement, invitation_code)
-                else:
-                    respondent_hash = _respondent_hash(engagement)
-                submission = services.finish(engagement, draft, g.lang, respondent_hash)
+                # Checked before anything is written: SQLite's write lock is held shorter.
+                _checked, rows = services.check_answers(spec, values)
+                # A savepoint: a refused response leaves the saved page in place.
+                with db.session.begin_nested():
+                    if invitation_code:
+                        # Marked used in the same transaction as the response it gives.
+                        lifecycle.use_invitation(engagement, invitation_code)
+                        respondent_hash = _invitation_hash(engagement, invitation_code)
+                    else:
+                        respondent_hash = _respondent_hash(engagement)
+                    submission = services.finish(
+                        engagement,
+                        draft,
+                        g.lang,
+                        respondent_hash,
+                        questionnaire=questionnaire,
+                        rows=rows,
+                    )
+                    receipt = submission.receipt_code
             except LifecycleError:
-                db.session.rollback()
+                db.session.commit()
                 earlier = _earlier_submission(form_token)
                 if earlier is not None:  # our own double click stored it a moment ago
-                    return _stored(engagement, earlier)
+                    return _stored(public_id, earlier.receipt_code)
                 session.pop(_invite_key(engagement), None)
                 return render_template(
                     "questionnaires/already.html", engagement=engagement, invited=True
                 ), 409
             except services.AlreadyAnsweredError:
-                db.session.rollback()
+                db.session.commit()
                 return render_template(
                     "questionnaires/already.html",
                     engagement=engagement,
                     invited=invitation_code is not None,
                 ), 409
             except services.SurveyClosedError:
-                db.session.rollback()
-                return _closed_page(engagement)
+                db.session.commit()
+                return _closed_page(engagement, questionnaire)
             except services.AnswerProblems as found:  # an earlier page is not complete
-                db.session.rollback()
                 problems = found.problems
-                draft = _current_draft(engagement)
                 values = services.draft_form(draft)
                 pages = services.shown_pages(spec, values)
                 index = next(
@@ -330,7 +536,7 @@ def respond(public_id: str):
                 draft.page_code = pages[index].code
             else:
                 db.session.commit()
-                return _stored(engagement, submission)
+                return _stored(public_id, receipt)
         db.session.commit()
     page = pages[index]
     errors = {code: [message(p) for p in found] for code, found in problems.items()}
@@ -347,18 +553,17 @@ def respond(public_id: str):
     ), 422 if errors else 200
 
 
-def _stored(engagement: Engagement, submission: Submission):  # noqa: ANN202
+def _stored(public_id: str, receipt: str):  # noqa: ANN202
     """After a response is stored: forget the draft and the code, keep the receipt."""
-    session.pop(_draft_key(engagement), None)
-    session.pop(_invite_key(engagement), None)
-    session.pop(f"background:{engagement.public_id}", None)
-    session.pop(f"subscribed:{engagement.public_id}", None)
-    session[_receipt_key(engagement)] = submission.receipt_code
-    return redirect(url_for("respond.thanks", public_id=engagement.public_id))
+    session.pop(_draft_key_for(public_id), None)
+    session.pop(f"invite:{public_id}", None)
+    session.pop(f"background:{public_id}", None)
+    session.pop(f"subscribed:{public_id}", None)
+    session[f"receipt:{public_id}"] = receipt
+    return redirect(url_for("respond.thanks", public_id=public_id))
 
 
-def _closed_page(engagement: Engagement):  # noqa: ANN202
-    questionnaire = services.questionnaire_of(engagement)
+def _closed_page(engagement: Engagement, questionnaire: Questionnaire):  # noqa: ANN202
     return render_template(
         "questionnaires/closed.html",
         engagement=engagement,
@@ -393,17 +598,58 @@ BACKGROUND_MESSAGES = {
 
 
 @bp.route("/e/<public_id>/thanks", methods=["GET", "POST"])
-@limiter.limit("20 per minute", methods=["POST"])
 def thanks(public_id: str):
     """The receipt and what happens next; optional background questions and outcome news.
 
     The two optional forms are apart: the background bands go on this response (found by the
     receipt kept in the session), the e-mail address is kept apart from every response.
+    The page is kept in the snapshot without the receipt code, which each request fills in.
     """
-    engagement = published_engagement(public_id)
+    if request.method == "POST":
+        return _thanks_post(public_id)
+    cache = page_cache.page_cache()
+    generation = cache.generation
+    snapshot = cache.get(public_id)
+    engagement = questionnaire = None
+    if snapshot is None:
+        engagement, questionnaire = published_survey(public_id)
+    receipt = session.get(f"receipt:{public_id}")
+    if receipt is None:
+        return redirect(url_for("respond.engagement", public_id=public_id))
+    plain = page_cache.nothing_personal()
+    if snapshot is None and plain:
+        snapshot = cache.keep(engagement, questionnaire, generation)
+    key = (
+        "thanks",
+        g.lang,
+        bool(session.get(f"background:{public_id}")),
+        bool(session.get(f"subscribed:{public_id}")),
+    )
+    if snapshot is not None and plain:
+        html = snapshot.page(key)
+        if html is not None:
+            return _cached(snapshot, html, receipt)
+    if engagement is None:
+        engagement, questionnaire = published_survey(public_id)
+    return _thanks_page(engagement, questionnaire, receipt, snapshot if plain else None)
+
+
+@limiter.limit("20 per minute")
+def _thanks_post(public_id: str):  # noqa: ANN202
+    engagement, questionnaire = published_survey(public_id)
     receipt = session.get(_receipt_key(engagement))
     if receipt is None:
         return redirect(url_for("respond.engagement", public_id=public_id))
+    return _thanks_page(engagement, questionnaire, receipt)
+
+
+def _thanks_page(
+    engagement: Engagement,
+    questionnaire: Questionnaire,
+    receipt: str,
+    snapshot: Snapshot | None = None,
+):  # noqa: ANN202
+    public_id = engagement.public_id
     background_key = f"background:{public_id}"
     subscribed_key = f"subscribed:{public_id}"
     which = request.form.get("form") if request.method == "POST" else None
@@ -442,14 +688,19 @@ def thanks(public_id: str):
             return redirect(url_for("respond.thanks", public_id=public_id))
     if which and not (bands.errors or subscribe.errors):  # sent twice: nothing more to do
         return redirect(url_for("respond.thanks", public_id=public_id))
-    return render_template(
+    background_saved = bool(session.get(background_key))
+    subscribed = bool(session.get(subscribed_key))
+    return _render_kept(
+        snapshot,
+        ("thanks", g.lang, background_saved, subscribed),
         "questionnaires/thanks.html",
+        fill_receipt=receipt,
         engagement=engagement,
-        receipt=receipt,
-        closing=services.questionnaire_of(engagement).closing_text,
+        receipt=receipt if snapshot is None else RECEIPT_PLACEHOLDER,
+        closing=questionnaire.closing_text,
         bands=bands,
         subscribe=subscribe,
-        background_saved=bool(session.get(background_key)),
-        subscribed=bool(session.get(subscribed_key)),
+        background_saved=background_saved,
+        subscribed=subscribed,
         errors=bands.error_list() + subscribe.error_list(),
     ), 422 if bands.errors or subscribe.errors else 200

@@ -250,12 +250,17 @@ def submit(
     form_token: str | None = None,
     demographics: Mapping[str, str] | None = None,
     entered_by_id: int | None = None,
+    questionnaire: Questionnaire | None = None,
+    rows: list[dict] | None = None,
 ) -> Submission:
     """Store one response: one submission row and its answers in bulk, in the caller's transaction.
 
     A second submit with the same ``form_token`` returns the first submission (double clicks);
     a second response with the same ``respondent_hash`` raises AlreadyAnsweredError when the
     engagement allows one response. Staff entering paper answers bypass the opening times.
+    ``questionnaire`` saves looking it up again when the caller has it; ``rows`` are the answer
+    rows check_answers() gave for this ``form`` when the caller checked it already (before its
+    transaction began writing, so the write lock is held shorter).
     """
     if channel not in CHANNELS:
         raise ValueError(f"unknown channel {channel!r}")
@@ -267,16 +272,12 @@ def submit(
             return earlier
     if not engagement.one_response:
         respondent_hash = None
-    if respondent_hash and db.session.scalar(
-        select(Submission.id).where(
-            Submission.engagement_id == engagement.id,
-            Submission.respondent_hash == respondent_hash,
-        )
-    ):
-        raise AlreadyAnsweredError()
-    questionnaire = questionnaire_of(engagement)
-    spec = definition(questionnaire.id, questionnaire.version)
-    _values, rows = check_answers(spec, form)
+    # A second response by the same respondent is refused by the unique index on
+    # (engagement_id, respondent_hash) below: no lookup on every submit.
+    if questionnaire is None:
+        questionnaire = questionnaire_of(engagement)
+    if rows is None:
+        _values, rows = check_answers(definition(questionnaire.id, questionnaire.version), form)
     submission = Submission(
         questionnaire_id=questionnaire.id,
         engagement_id=engagement.id,
@@ -294,8 +295,11 @@ def submit(
             db.session.add(submission)
             db.session.flush()
             if rows:
+                # Core insert with the same keys in every row: one executemany (the ORM's
+                # bulk insert issues one INSERT per distinct set of keys).
                 db.session.execute(
-                    insert(Answer), [{**row, "submission_id": submission.id} for row in rows]
+                    insert(Answer.__table__),
+                    [{**row, **_ANSWER_DEFAULTS, "submission_id": submission.id} for row in rows],
                 )
     except IntegrityError:
         # Lost a race with an identical submit or another response by the same respondent.
@@ -307,6 +311,11 @@ def submit(
                 return earlier
         raise AlreadyAnsweredError() from None
     return submission
+
+
+#: Columns an answer row from a respondent leaves at their defaults, named so every row has
+#: every key.
+_ANSWER_DEFAULTS = {"is_hidden": False, "redacted_text": None}
 
 
 # --- answering page by page ----------------------------------------------------------------
@@ -323,17 +332,23 @@ def field_names(question: QuestionSpec) -> set[str]:
     return names
 
 
-def start_draft(engagement: Engagement) -> ResponseDraft:
+def start_draft(engagement: Engagement | int) -> ResponseDraft:
+    """A new empty draft; ``engagement`` may be given as its id."""
+    engagement_id = engagement if isinstance(engagement, int) else engagement.id
     draft = ResponseDraft(
-        engagement_id=engagement.id, values={}, expires_at=utcnow() + timedelta(days=DRAFT_DAYS)
+        engagement_id=engagement_id, values={}, expires_at=utcnow() + timedelta(days=DRAFT_DAYS)
     )
     db.session.add(draft)
     db.session.flush()
     return draft
 
 
-def find_draft(engagement: Engagement, code: str | None) -> ResponseDraft | None:
-    """The unexpired draft with this resume code (typed with or without dashes, any case)."""
+def find_draft(engagement: Engagement | int, code: str | None) -> ResponseDraft | None:
+    """The unexpired draft with this resume code (typed with or without dashes, any case).
+
+    ``engagement`` may be given as its id.
+    """
+    engagement_id = engagement if isinstance(engagement, int) else engagement.id
     if not code:
         return None
     raw = "".join(ch for ch in code.upper() if ch.isalnum())
@@ -342,7 +357,7 @@ def find_draft(engagement: Engagement, code: str | None) -> ResponseDraft | None
     normalized = f"{raw[:4]}-{raw[4:8]}-{raw[8:]}"
     return db.session.scalar(
         select(ResponseDraft).where(
-            ResponseDraft.engagement_id == engagement.id,
+            ResponseDraft.engagement_id == engagement_id,
             ResponseDraft.resume_code == normalized,
             ResponseDraft.expires_at > utcnow(),
         )
@@ -350,8 +365,25 @@ def find_draft(engagement: Engagement, code: str | None) -> ResponseDraft | None
 
 
 def draft_form(draft: ResponseDraft | None) -> MultiDict:
-    values = draft.values if draft else {}
+    return values_form(draft.values if draft else {})
+
+
+def values_form(values: Mapping[str, list[str]]) -> MultiDict:
+    """Stored draft values (field name → values) as form data."""
     return MultiDict([(name, value) for name, items in values.items() for value in items])
+
+
+def merged_values(
+    values: Mapping[str, list[str]], page: PageSpec, form: FormData
+) -> dict[str, list[str]]:
+    """Draft values with this page's questions replaced by what was just sent."""
+    owned = set().union(*(field_names(q) for q in page.questions)) if page.questions else set()
+    merged = {name: items for name, items in values.items() if name not in owned}
+    for name in owned:
+        items = [item for item in form.getlist(name) if item != ""]
+        if items:
+            merged[name] = items
+    return merged
 
 
 def shown_questions(spec: Definition, form: FormData) -> dict[str, bool]:
@@ -360,24 +392,27 @@ def shown_questions(spec: Definition, form: FormData) -> dict[str, bool]:
     return visible(spec.pages, values)
 
 
-def shown_pages(spec: Definition, form: FormData) -> list[PageSpec]:
-    """Pages the respondent sees with these answers: their condition holds and a question shows."""
-    shown = shown_questions(spec, form)
+def shown_pages(
+    spec: Definition, form: FormData, shown: Mapping[str, bool] | None = None
+) -> list[PageSpec]:
+    """Pages the respondent sees with these answers: their condition holds and a question shows.
+
+    ``shown`` is shown_questions() of the same answers, when the caller has it already.
+    """
+    if shown is None:
+        shown = shown_questions(spec, form)
     return [page for page in spec.pages if any(shown[q.code] for q in page.questions)]
 
 
 def save_page(draft: ResponseDraft, page: PageSpec, form: FormData) -> None:
-    """Replace the draft's answers to this page's questions with what was just sent."""
-    owned = set().union(*(field_names(q) for q in page.questions)) if page.questions else set()
-    values = {name: items for name, items in draft.values.items() if name not in owned}
-    for name in owned:
-        items = [item for item in form.getlist(name) if item != ""]
-        if items:
-            values[name] = items
-    draft.values = values
+    """Replace the draft's answers to this page's questions with what was just sent.
+
+    Not flushed: the caller usually moves the draft to another page too, and its commit
+    writes both in one UPDATE.
+    """
+    draft.values = merged_values(draft.values, page, form)
     draft.page_code = page.code
     draft.expires_at = utcnow() + timedelta(days=DRAFT_DAYS)
-    db.session.flush()
 
 
 def page_problems(spec: Definition, page: PageSpec, form: FormData) -> dict[str, list[Problem]]:
@@ -392,15 +427,25 @@ def page_problems(spec: Definition, page: PageSpec, form: FormData) -> dict[str,
 
 
 def finish(
-    engagement: Engagement, draft: ResponseDraft, locale: str, respondent_hash: str | None = None
+    engagement: Engagement,
+    draft: ResponseDraft,
+    locale: str,
+    respondent_hash: str | None = None,
+    questionnaire: Questionnaire | None = None,
+    rows: list[dict] | None = None,
 ) -> Submission:
-    """Submit the draft's answers as the response, then remove the draft."""
+    """Submit the draft's answers as the response, then remove the draft.
+
+    ``questionnaire`` and ``rows`` as for submit().
+    """
     submission = submit(
         engagement,
         draft_form(draft),
         locale=locale,
         respondent_hash=respondent_hash,
         form_token=draft.resume_code,
+        questionnaire=questionnaire,
+        rows=rows,
     )
     db.session.delete(draft)
     db.session.flush()

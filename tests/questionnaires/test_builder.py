@@ -54,7 +54,9 @@ def test_staff_create_a_draft_survey_and_land_on_its_page(client, library_staff)
     assert [a.code for a in engagement.focus_areas] == ["HK-01"]
     page = text_of(client.get(location))
     assert "Nuorisotilat" in page
-    assert "Draft: residents cannot see it yet" in text_of(client.get(location.replace("/fi/", "/en/")))
+    assert "Draft: residents cannot see it yet" in text_of(
+        client.get(location.replace("/fi/", "/en/"))
+    )
 
 
 def test_new_survey_form_refuses_missing_choices_and_keeps_the_title(client, library_staff):
