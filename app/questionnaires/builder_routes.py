@@ -172,13 +172,13 @@ def new_survey(department: str):
 
 
 def _missing_items(engagement) -> list[tuple[str, str, str]]:  # noqa: ANN001
-    """(what, language name, link) for everything publishing still needs."""
+    """(what, language code, link) for everything publishing still needs."""
     items = []
     public_id = engagement.public_id
     settings_url = url_for("builder.settings", public_id=public_id)
     for where, locale in services.missing_for_publishing(engagement):
         head, _sep, tail = where.partition(".")
-        language = LANGUAGE_NAMES.get(locale, "")
+        language = locale if locale in LANGUAGE_NAMES else ""
         if where in ("title", "summary", "privacy_note", "intro", "closing_text"):
             labels = {
                 "title": _("Title"),

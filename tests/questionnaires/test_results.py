@@ -423,6 +423,8 @@ def test_results_are_not_public_until_published(client, staff, survey):
     assert db.session.get(Engagement, survey.id).results_published_at is not None
     client.post("/fi/logout")
     assert client.get(public).status_code == 200
+    # The survey's own page now points residents to the results.
+    assert f'href="{public}"' in client.get(f"/fi/e/{survey.public_id}").get_data(as_text=True)
     login(client, staff)
     client.post(f"/fi/staff/surveys/{survey.public_id}/results/unpublish")
     client.post("/fi/logout")
