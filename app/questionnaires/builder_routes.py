@@ -365,20 +365,29 @@ def edit_page(public_id: str, page_code: str):
     ), 422 if form.errors or any(e.question.errors for e in form.condition.form.rules) else 200
 
 
+def _change(apply, done: str | None = None, first_problem_only: bool = False) -> None:  # noqa: ANN001
+    """Run a builder change: commit it (and flash ``done``), or roll back and flash why not.
+
+    Moves report only their first problem: the rest are the raw condition checks behind it.
+    """
+    try:
+        apply()
+    except QuestionnaireError as error:
+        db.session.rollback()
+        for problem in error.problems[:1] if first_problem_only else error.problems:
+            flash(problem_text(problem), "error")
+    else:
+        db.session.commit()
+        if done:
+            flash(done, "success")
+
+
 @bp.post("/staff/surveys/<public_id>/pages/<page_code>/delete")
 @engagement_required()
 def delete_page(public_id: str, page_code: str):
     engagement = current_engagement()
     page = _page_or_404(services.questionnaire_of(engagement), page_code)
-    try:
-        builder.delete_page(engagement, page)
-    except QuestionnaireError as error:
-        db.session.rollback()
-        for problem in error.problems:
-            flash(problem_text(problem), "error")
-    else:
-        db.session.commit()
-        flash(_("The page was deleted."), "success")
+    _change(lambda: builder.delete_page(engagement, page), _("The page was deleted."))
     return redirect(_survey_url())
 
 
@@ -387,13 +396,8 @@ def delete_page(public_id: str, page_code: str):
 def move_page(public_id: str, page_code: str):
     engagement = current_engagement()
     page = _page_or_404(services.questionnaire_of(engagement), page_code)
-    try:
-        builder.move_page(page, -1 if request.form.get("direction") == "up" else 1)
-    except QuestionnaireError as error:
-        db.session.rollback()
-        flash(problem_text(error.problems[0]), "error")
-    else:
-        db.session.commit()
+    step = -1 if request.form.get("direction") == "up" else 1
+    _change(lambda: builder.move_page(page, step), first_problem_only=True)
     return redirect(_survey_url(_anchor=f"page-{page.code}"))
 
 
@@ -595,15 +599,7 @@ def edit_question(public_id: str, question_code: str):
 def delete_question(public_id: str, question_code: str):
     engagement = current_engagement()
     question = _question_or_404(services.questionnaire_of(engagement), question_code)
-    try:
-        builder.delete_question(engagement, question)
-    except QuestionnaireError as error:
-        db.session.rollback()
-        for problem in error.problems:
-            flash(problem_text(problem), "error")
-    else:
-        db.session.commit()
-        flash(_("The question was deleted."), "success")
+    _change(lambda: builder.delete_question(engagement, question), _("The question was deleted."))
     return redirect(_survey_url())
 
 
@@ -612,13 +608,8 @@ def delete_question(public_id: str, question_code: str):
 def move_question(public_id: str, question_code: str):
     engagement = current_engagement()
     question = _question_or_404(services.questionnaire_of(engagement), question_code)
-    try:
-        builder.move_question(question, -1 if request.form.get("direction") == "up" else 1)
-    except QuestionnaireError as error:
-        db.session.rollback()
-        flash(problem_text(error.problems[0]), "error")
-    else:
-        db.session.commit()
+    step = -1 if request.form.get("direction") == "up" else 1
+    _change(lambda: builder.move_question(question, step), first_problem_only=True)
     return redirect(_survey_url(_anchor=f"question-{question_code}"))
 
 
@@ -647,12 +638,7 @@ def preview(public_id: str):
     problems: dict = {}
     if request.method == "POST":
         page = next((p for p in pages if p.code == request.form.get("page")), pages[index])
-        owned = set().union(*(services.field_names(q) for q in page.questions))
-        kept = {k: v for k, v in state["values"].items() if k not in owned}
-        for name in owned:
-            items = [item for item in request.form.getlist(name) if item != ""]
-            if items:
-                kept[name] = items
+        kept = services.merged_values(state["values"], page, request.form)
         state["values"] = kept
         values = MultiDict([(k, v) for k, items in kept.items() for v in items])
         pages = services.shown_pages(spec, values)
