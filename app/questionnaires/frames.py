@@ -10,18 +10,23 @@ survey.
 
 from __future__ import annotations
 
+import json
 import time
 from collections import OrderedDict
 from collections.abc import Callable, Hashable, Mapping, Sequence
 from dataclasses import dataclass, field
+from datetime import date
 from threading import Lock
+from typing import Any
 
 import pandas as pd
 from flask import current_app
-from sqlalchemy import ColumnElement, Select
+from sqlalchemy import ColumnElement, Select, delete, select
+from sqlalchemy.exc import IntegrityError
 
 from app.extensions import db
 from app.questionnaires import queries
+from app.questionnaires.models import ResultTally
 from app.questionnaires.queries import Bounds
 from app.questionnaires.spec import PageSpec
 
@@ -224,15 +229,24 @@ class TallyCache:
         self._lock = Lock()
 
     def get(
-        self, key: Hashable, engagement_id: int, count_slice: Callable[[Bounds], Tally]
+        self,
+        key: Hashable,
+        engagement_id: int,
+        count_slice: Callable[[Bounds], Tally],
+        stored: str | None = None,
     ) -> Tally:
+        """The tally of ``key``; with ``stored`` (a :class:`ResultTally` key) also kept in the
+        database, so the first view in a new process starts from it instead of from nothing."""
         count, newest = db.session.execute(queries.fingerprint(engagement_id)).one()
         count, newest = int(count or 0), int(newest or 0)
         with self._lock:
             entry = self._entries.get(key)
         now = time.monotonic()
-        if entry is not None and now - entry.created < self.max_age:
+        if entry is None or now - entry.created >= self.max_age:
+            entry = _load(stored, now) if stored else None
+        if entry is not None:
             if entry.count == count and entry.newest == newest:
+                self._store(key, entry)
                 return entry.tally
             if newest > entry.newest:
                 added = db.session.scalar(
@@ -241,9 +255,11 @@ class TallyCache:
                 if entry.count + int(added or 0) == count:
                     tally = entry.tally + count_slice((entry.newest, newest))
                     self._store(key, _Entry(count, newest, tally, entry.created))
+                    _save(stored, engagement_id, count, newest, tally)
                     return tally
         tally = count_slice((None, newest))
         self._store(key, _Entry(count, newest, tally, now))
+        _save(stored, engagement_id, count, newest, tally)
         return tally
 
     def _store(self, key: Hashable, entry: _Entry) -> None:
@@ -256,6 +272,116 @@ class TallyCache:
     def clear(self) -> None:
         with self._lock:
             self._entries.clear()
+
+    def keys(self) -> list[Hashable]:
+        with self._lock:
+            return list(self._entries)
+
+    def drop(self, key: Hashable) -> None:
+        with self._lock:
+            self._entries.pop(key, None)
+
+
+# --- tallies kept in the database (result_tallies) ----------------------------------------
+
+_FRAMES: dict[str, Mapping[str, str]] = {
+    "counts": COUNT_DTYPES,
+    "values": VALUE_DTYPES,
+    "respondents": RESPONDENT_DTYPES,
+    "hours": HOUR_DTYPES,
+    "facets": FACET_DTYPES,
+}
+
+
+def _plain(value: Any) -> Any:
+    if value is None or value is pd.NA or (isinstance(value, float) and value != value):
+        return None
+    if isinstance(value, date):
+        return value.isoformat()
+    if hasattr(value, "item"):  # numpy scalars
+        return value.item()
+    return value
+
+
+def encode_tally(tally: Tally) -> str:
+    """A tally as JSON: each frame's rows as lists in its fixed column order."""
+    data: dict[str, Any] = {"total": tally.total, "shown": tally.shown}
+    for name in _FRAMES:
+        frame: pd.DataFrame = getattr(tally, name)
+        data[name] = [[_plain(value) for value in row] for row in frame.itertuples(index=False)]
+    return json.dumps(data, separators=(",", ":"))
+
+
+def decode_tally(text: str) -> Tally:
+    """The tally :func:`encode_tally` wrote, with every frame's dtypes as counted."""
+    data = json.loads(text)
+    frames: dict[str, pd.DataFrame] = {}
+    for name, dtypes in _FRAMES.items():
+        frame = pd.DataFrame(data.get(name) or [], columns=list(dtypes))
+        if name == "values":
+            frame["date"] = [
+                date.fromisoformat(value) if isinstance(value, str) else None
+                for value in frame["date"]
+            ]
+        frames[name] = _typed(frame, dtypes)
+    return Tally(
+        total=int(data["total"]),
+        shown={str(code): int(n) for code, n in (data.get("shown") or {}).items()},
+        **frames,
+    )
+
+
+def _load(stored: str, now: float) -> _Entry | None:
+    row = db.session.get(ResultTally, stored)
+    if row is None:
+        return None
+    try:
+        tally = decode_tally(row.data)
+    except (ValueError, KeyError, TypeError):
+        return None  # written by another version of this code: count again
+    return _Entry(row.count, row.newest, tally, now)
+
+
+def _save(stored: str | None, engagement_id: int, count: int, newest: int, tally: Tally) -> None:
+    """Keep the tally in the database, in its own commit when the session has nothing else.
+
+    The results views only read, so the session is normally clean; when a caller has changes
+    pending the tally is not kept this time (the next view keeps it).
+    """
+    session = db.session
+    if not stored or session.new or session.dirty or session.deleted:
+        return
+    try:
+        session.execute(delete(ResultTally).where(ResultTally.key == stored))
+        session.add(
+            ResultTally(
+                key=stored,
+                engagement_id=engagement_id,
+                count=count,
+                newest=newest,
+                data=encode_tally(tally),
+            )
+        )
+        session.commit()
+    except IntegrityError:  # another process kept the same tally at the same moment
+        session.rollback()
+
+
+def forget_tallies(engagement_id: int) -> None:
+    """Drop an engagement's kept tallies (call it when answers change in place). Flushes."""
+    for key in [k for k in tally_cache().keys() if _engagement_of(k) == engagement_id]:
+        tally_cache().drop(key)
+    db.session.execute(delete(ResultTally).where(ResultTally.engagement_id == engagement_id))
+
+
+def _engagement_of(key: Hashable) -> int | None:
+    return key[1] if isinstance(key, tuple) and len(key) > 1 else None
+
+
+def stored_tallies(engagement_id: int) -> list[ResultTally]:
+    return list(
+        db.session.scalars(select(ResultTally).where(ResultTally.engagement_id == engagement_id))
+    )
 
 
 def tally_cache() -> TallyCache:

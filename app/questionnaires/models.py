@@ -186,6 +186,22 @@ class Answer(db.Model):
 
     submission: Mapped[Submission] = relationship(back_populates="answers")
 
+    __table_args__ = (
+        # Covers the results counts (queries.answer_counts, value_counts, respondent_counts):
+        # they read this index question by question and never the table rows. The plain
+        # question_id index stays for the newest-first pages of written answers.
+        Index(
+            "ix_answers_counts",
+            "question_id",
+            "row_code",
+            "option_code",
+            "rank",
+            "number",
+            "date",
+            "submission_id",
+        ),
+    )
+
 
 def new_code() -> str:
     """12 unambiguous characters in three groups, e.g. ``K7QX-3MPA-9TZC`` (60 bits).
@@ -216,3 +232,26 @@ class ResponseDraft(db.Model):
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
     #: Removed after this (answers in progress are personal data too).
     expires_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
+
+
+class ResultTally(db.Model):
+    """A survey's results counts as last computed, kept so a new process needn't recount.
+
+    Written by the read side (:mod:`app.questionnaires.frames`), never by a resident's submit;
+    like the process cache it covers responses up to ``newest`` and is brought up to date by
+    counting only the responses that came after. Holds counts of codes, nothing personal.
+    """
+
+    __tablename__ = "result_tallies"
+
+    #: What was counted, e.g. ``survey:12:v3`` (all responses of version 3) or ``facets:12``.
+    key: Mapped[str] = mapped_column(String(120), primary_key=True)
+    engagement_id: Mapped[int] = mapped_column(
+        ForeignKey("engagements.id", ondelete="CASCADE"), index=True
+    )
+    #: Responses counted and the newest one's id.
+    count: Mapped[int]
+    newest: Mapped[int]
+    #: The tally's frames as JSON (:func:`app.questionnaires.frames.encode_tally`).
+    data: Mapped[str] = mapped_column(Text)
+    computed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

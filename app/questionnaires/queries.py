@@ -127,21 +127,38 @@ def answer_counts(
     counted by :func:`value_counts`. Written answers are rows too: a text question's count is its
     number of written answers, an "other" option's count its number of written "other" answers.
     """
+    # Grouped first in the order of the counts index (ix_answers_counts), so the database
+    # streams the index without sorting (SQLite: 0.4 s instead of 3 s for 2.3 M answers), then
+    # the few groups are summed by scale point.
+    grouped = _sliced(
+        select(
+            Answer.question_id,
+            Answer.row_code,
+            Answer.option_code,
+            Answer.rank,
+            Answer.number,
+            func.count().label("n"),
+        ),
+        question_ids,
+        where,
+        bounds,
+    )
+    grouped = grouped.group_by(
+        Answer.question_id, Answer.row_code, Answer.option_code, Answer.rank, Answer.number
+    ).subquery("grouped")
     point = cast(
-        case((Answer.question_id.in_(list(point_ids) or [-1]), Answer.number), else_=None),
+        case((grouped.c.question_id.in_(list(point_ids) or [-1]), grouped.c.number), else_=None),
         Integer,
     ).label("point")
-    stmt = select(
-        Answer.question_id,
-        Answer.row_code,
-        Answer.option_code,
-        Answer.rank,
+    return select(
+        grouped.c.question_id,
+        grouped.c.row_code,
+        grouped.c.option_code,
+        grouped.c.rank,
         point,
-        func.count().label("n"),
-    )
-    stmt = _sliced(stmt, question_ids, where, bounds)
-    return stmt.group_by(
-        Answer.question_id, Answer.row_code, Answer.option_code, Answer.rank, point
+        func.sum(grouped.c.n).label("n"),
+    ).group_by(
+        grouped.c.question_id, grouped.c.row_code, grouped.c.option_code, grouped.c.rank, point
     )
 
 

@@ -818,7 +818,9 @@ def _tally(
         )
 
     key = ("survey", engagement.id, spec.version, filters)
-    return frames.tally_cache().get(key, engagement.id, count)
+    # All responses (the first view, and residents' page) are also kept in the database.
+    stored = None if filters.active else f"survey:{engagement.id}:v{spec.version}"
+    return frames.tally_cache().get(key, engagement.id, count, stored)
 
 
 def _facet_tally(engagement: Engagement) -> frames.Tally:
@@ -826,7 +828,8 @@ def _facet_tally(engagement: Engagement) -> frames.Tally:
         facets = frames.facets(engagement.id, bounds)
         return frames.Tally(total=int(facets["n"].sum()), facets=facets)
 
-    return frames.tally_cache().get(("facets", engagement.id), engagement.id, count)
+    key = ("facets", engagement.id)
+    return frames.tally_cache().get(key, engagement.id, count, f"facets:{engagement.id}")
 
 
 def survey_results(

@@ -15,7 +15,7 @@ from app.engagements.models import Engagement, Kind
 from app.engagements.services import create_engagement
 from app.extensions import db
 from app.plan import services as plan_services
-from app.questionnaires import services
+from app.questionnaires import frames, services
 from app.questionnaires.conditions import visible
 from app.questionnaires.definition import definition
 from app.questionnaires.models import Answer, Submission
@@ -288,6 +288,42 @@ def test_new_and_removed_responses_show_on_the_next_view(survey):
     assert recounted.total == 10
     assert bar(question(recounted, "when"), "morning").count == 4
     assert newest > oldest
+
+
+def test_a_new_process_starts_from_the_kept_tally_and_counts_only_what_came_after(survey):
+    assert survey_results(survey, locale="en").total == 10
+    kept = {row.key: row for row in frames.stored_tallies(survey.id)}
+    assert {key.split(":")[0] for key in kept} == {"survey", "facets"}
+    assert all(row.count == 10 for row in kept.values())
+    frames.tally_cache().clear()  # as in a restarted worker
+    answer(survey, uses="yes", when=["morning"], happy="5")
+    db.session.commit()
+    updated = survey_results(survey, locale="en")
+    assert updated.total == 11
+    assert bar(question(updated, "when"), "morning").count == 5
+    assert {row.count for row in frames.stored_tallies(survey.id)} == {11}
+
+
+def test_a_kept_tally_gives_the_same_results_as_counting_again(every_type):
+    counted = survey_results(every_type, locale="en")
+    frames.tally_cache().clear()
+    from_kept = survey_results(every_type, locale="en")
+    assert from_kept == counted
+    frames.forget_tallies(every_type.id)
+    assert frames.stored_tallies(every_type.id) == []
+    assert survey_results(every_type, locale="en") == counted
+
+
+def test_a_kept_tally_survives_the_json_round_trip_with_its_types(every_type):
+    survey_results(every_type, locale="en")
+    for row in frames.stored_tallies(every_type.id):
+        tally = frames.decode_tally(row.data)
+        assert frames.encode_tally(tally) == row.data
+    values = frames.decode_tally(
+        next(r for r in frames.stored_tallies(every_type.id) if r.key.startswith("survey")).data
+    ).values
+    assert sorted(str(day) for day in values["date"].dropna()) == ["2026-03-01", "2026-05-31"]
+    assert values["number"].dtype == "float64"
 
 
 # --- every type ----------------------------------------------------------------------------
