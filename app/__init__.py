@@ -73,8 +73,13 @@ def register_extensions(app: Flask) -> None:
 
 def register_blueprints(app: Flask) -> None:
     from app.auth.routes import bp as auth_bp
+    from app.discussion.routes import bp as discussion_bp
+    from app.discussion.staff_routes import bp as discussion_staff_bp
     from app.engagements.lifecycle_routes import bp as lifecycle_bp
     from app.engagements.routes import bp as engagements_bp
+    from app.eva.closing_routes import bp as eva_closing_bp
+    from app.eva.hearing_routes import bp as eva_hearing_bp
+    from app.eva.staff_routes import bp as eva_staff_bp
     from app.pages.routes import bp as pages_bp
     from app.plan.routes import bp as plan_bp
     from app.plan.routes import root_bp
@@ -100,6 +105,11 @@ def register_blueprints(app: Flask) -> None:
         paper_bp,
         short_bp,
         import_bp,
+        eva_staff_bp,
+        eva_hearing_bp,
+        eva_closing_bp,
+        discussion_bp,
+        discussion_staff_bp,
     ):
         app.register_blueprint(blueprint)
 

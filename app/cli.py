@@ -12,6 +12,9 @@ from app.auth import services as auth_services
 from app.auth.cli import users_cli
 from app.core.auth import Role
 from app.core.cli import outbox_cli
+from app.eva.catalogue import ensure_catalogue
+from app.eva.cli import eva_cli
+from app.eva.demo import DEMO_DECIDED_ID, DEMO_EVA_ID, load_demo_decided_eva, load_demo_eva
 from app.extensions import db
 from app.plan import services as plan_services
 from app.plan.cli import plan_cli
@@ -52,6 +55,9 @@ def demo_load() -> None:
         auth_services.create_user(email, role, dep, name=name, password=DEMO_PASSWORD)
         created_users.append(email)
     survey = load_demo_survey()
+    ensure_catalogue()
+    eva = load_demo_eva()
+    decided = load_demo_decided_eva()
     db.session.commit()
     click.echo(
         f"Plan: {'loaded from ' + str(path) if created_plan else 'already there, not changed'}."
@@ -59,6 +65,10 @@ def demo_load() -> None:
     click.echo(f"Demo users added: {len(created_users)}.")
     state = "added" if survey else "already there, not changed"
     click.echo(f"Demo survey: {state} (/fi/e/kirjasto).")
+    state = "added" if eva else "already there, not changed"
+    click.echo(f"Demo EVA hearing: {state} (/fi/e/{DEMO_EVA_ID}).")
+    state = "added" if decided else "already there, not changed"
+    click.echo(f"Demo decided EVA: {state} (/fi/e/{DEMO_DECIDED_ID}).")
     click.echo(f"Demo staff sign-in (password for all: {DEMO_PASSWORD}):")
     for email, role, dep_code, _name in DEMO_USERS:
         click.echo(f"  {email}  ({role}{', ' + dep_code if dep_code else ''})")
@@ -147,5 +157,5 @@ def demo_generate(
 
 
 def register_cli(app: Flask) -> None:
-    for group in (plan_cli, users_cli, outbox_cli, demo_cli, surveys_cli):
+    for group in (plan_cli, users_cli, outbox_cli, demo_cli, surveys_cli, eva_cli):
         app.cli.add_command(group)

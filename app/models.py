@@ -3,7 +3,9 @@
 from app.auth.models import User
 from app.core.audit import AuditLog
 from app.core.mail import OutboxMessage
+from app.discussion.models import Discussion, Post, PostReport, Thread
 from app.engagements.models import Engagement, Invitation, OutcomeSubscription
+from app.eva.models import Alternative, AssessedArea, Assessment, Impact, ImpactArea
 from app.plan.models import Department, FocusArea, Plan, StrategicGoal
 from app.questionnaires.models import (
     Answer,
@@ -12,25 +14,36 @@ from app.questionnaires.models import (
     QuestionnairePage,
     QuestionOption,
     ResponseDraft,
+    ResultTally,
     Submission,
 )
 
 __all__ = [
+    "Alternative",
     "Answer",
+    "AssessedArea",
+    "Assessment",
     "AuditLog",
     "Department",
+    "Discussion",
     "Engagement",
     "FocusArea",
+    "Impact",
+    "ImpactArea",
     "OutboxMessage",
     "Invitation",
     "OutcomeSubscription",
     "Plan",
+    "Post",
+    "PostReport",
     "Question",
     "QuestionOption",
     "Questionnaire",
     "QuestionnairePage",
     "ResponseDraft",
+    "ResultTally",
     "StrategicGoal",
     "Submission",
+    "Thread",
     "User",
 ]

@@ -61,6 +61,18 @@ def test_crawl_reaches_every_kind_of_page_in_every_language(visits):
             "/staff/surveys/kirjasto/questions/when",
             "/staff/surveys/kirjasto/entry",
             "/staff/surveys/kirjasto/poster",
+            "/e/koulukirjastot",
+            "/e/koulukirjastot/comments",
+            "/e/koulukirjastot/easy-read",
+            "/e/koulukirjastot/young",
+            "/e/neuvola-aukiolo",
+            "/staff/eva/koulukirjastot/",
+            "/staff/eva/koulukirjastot/matrix/preliminary",
+            "/staff/eva/koulukirjastot/matrix/preliminary/accessibility",
+            "/staff/eva/koulukirjastot/summary",
+            "/staff/eva/neuvola-aukiolo/report",
+            "/staff/eva/register",
+            "/staff/engagements/koulukirjastot/discussion",
         ):
             assert f"/{lang}{expected}" in paths
     assert len(visits) > 100

@@ -21,6 +21,10 @@ SAMPLE_ARGS = {
     "public_id": "kirjasto",
     "page_code": "visits",
     "question_code": "uses",
+    "stage": "preliminary",
+    "area_code": "children_youth",
+    "alt_code": "VE1",
+    "post_id": 1,
 }
 
 

@@ -26,7 +26,7 @@ from app.engagements.lifecycle_forms import (
     email_invitations_form,
     outcome_form,
 )
-from app.engagements.models import Engagement, Status
+from app.engagements.models import Engagement, Kind, Status
 from app.extensions import db
 from app.i18n import LANG_PREFIX, LANGUAGE_NAMES
 
@@ -61,7 +61,9 @@ def _message(error: LifecycleError) -> str:
 
 
 def survey_url(engagement: Engagement) -> str:
-    """The survey's staff page, or the department's page while that is not built."""
+    """The engagement's staff page (an EVA's own overview), or the department's page."""
+    if engagement.kind == Kind.EVA and "eva_staff.overview" in current_app.view_functions:
+        return url_for("eva_staff.overview", public_id=engagement.public_id)
     if "builder.survey" in current_app.view_functions:
         return url_for("builder.survey", public_id=engagement.public_id)
     return url_for("engagements.department_dashboard", department=engagement.department.code)

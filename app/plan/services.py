@@ -13,7 +13,7 @@ from sqlalchemy.orm import contains_eager, joinedload
 from app.core import audit
 from app.core.types import clean_translations
 from app.extensions import db
-from app.i18n import LOCALES
+from app.i18n import LOCALES, tr
 from app.plan.models import Department, FocusArea, Plan, StrategicGoal
 
 FORMAT = "osallistu-plan/1"
@@ -371,6 +371,23 @@ def current_plan() -> Plan | None:
         .unique()
         .first()
     )
+
+
+def focus_area_choices() -> list[tuple[str, str]]:
+    """(code, "code title") of the current plan's focus areas, in plan order, for forms."""
+    plan = current_plan()
+    if plan is None:
+        return []
+    return [
+        (area.code, f"{area.code} {tr(area.title)}")
+        for goal in plan.goals
+        for area in goal.focus_areas
+    ]
+
+
+def focus_areas_by_codes(codes: list[str] | None) -> list[FocusArea]:
+    """The current plan's focus areas of ``codes``; unknown codes are left out."""
+    return [area for code in codes or [] if (area := focus_area_by_code(code))]
 
 
 def focus_area_by_code(code: str) -> FocusArea | None:

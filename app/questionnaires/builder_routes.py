@@ -24,7 +24,7 @@ from werkzeug.datastructures import MultiDict
 from app.core.auth import department_required
 from app.core.types import utcnow
 from app.engagements.access import current_engagement, engagement_required
-from app.engagements.models import Status
+from app.engagements.models import Kind, Status
 from app.extensions import db
 from app.i18n import LANG_PREFIX, LANGUAGE_NAMES, tr
 from app.plan import services as plan_services
@@ -125,21 +125,6 @@ def problem_text(problem: str) -> str:
     return _("This condition is not valid: %(detail)s", detail=problem)
 
 
-def _focus_area_choices() -> list[tuple[str, str]]:
-    plan = plan_services.current_plan()
-    if plan is None:
-        return []
-    return [
-        (area.code, f"{area.code} {tr(area.title)}")
-        for goal in plan.goals
-        for area in goal.focus_areas
-    ]
-
-
-def _areas(codes: list[str]) -> list:
-    return [area for code in codes if (area := plan_services.focus_area_by_code(code))]
-
-
 def _survey_url(**kwargs: Any) -> str:
     return url_for("builder.survey", public_id=current_engagement().public_id, **kwargs)
 
@@ -151,13 +136,13 @@ def _survey_url(**kwargs: Any) -> str:
 @department_required("department")
 def new_survey(department: str):
     dep = plan_services.department_by_code(department) or abort(404)
-    form = new_survey_form(_focus_area_choices())
+    form = new_survey_form(plan_services.focus_area_choices())
     if form.validate_on_submit():
         engagement = builder.create_survey(
             dep,
             form.title.data,
             form.languages.data,
-            _areas(form.focus_areas.data),
+            plan_services.focus_areas_by_codes(form.focus_areas.data),
             created_by_id=current_user.id,
         )
         db.session.commit()
@@ -261,7 +246,7 @@ def _state(engagement) -> str:  # noqa: ANN001
 def settings(public_id: str):
     engagement = current_engagement()
     questionnaire = services.questionnaire_of(engagement)
-    form = settings_form(list(engagement.languages), _focus_area_choices())
+    form = settings_form(list(engagement.languages), plan_services.focus_area_choices())
     if request.method == "GET":
         form.title.process(None, data=engagement.title)
         form.summary.process(None, data=engagement.summary)
@@ -287,7 +272,7 @@ def settings(public_id: str):
                     closing_text=form.closing_text.data,
                     privacy_note=form.privacy_note.data,
                     languages=form.languages.data,
-                    focus_areas=_areas(form.focus_areas.data),
+                    focus_areas=plan_services.focus_areas_by_codes(form.focus_areas.data),
                     opens_at=to_utc(form.opens_at.data),
                     closes_at=to_utc(form.closes_at.data),
                     audience=form.audience.data,
@@ -693,6 +678,10 @@ def publish(public_id: str):
     engagement = current_engagement()
     if engagement.status != Status.DRAFT:
         return redirect(_survey_url())
+    if engagement.kind == Kind.EVA:
+        # An EVA hearing is published with its assessment's checks, on the EVA's own page.
+        flash(_("Publish the impact assessment hearing from its own page."), "error")
+        return redirect(url_for("eva_staff.overview", public_id=engagement.public_id))
     try:
         services.publish(engagement)
     except QuestionnaireError:

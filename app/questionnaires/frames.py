@@ -273,7 +273,7 @@ class TallyCache:
         with self._lock:
             self._entries.clear()
 
-    def keys(self) -> list[Hashable]:
+    def entry_keys(self) -> list[Hashable]:
         with self._lock:
             return list(self._entries)
 
@@ -369,7 +369,7 @@ def _save(stored: str | None, engagement_id: int, count: int, newest: int, tally
 
 def forget_tallies(engagement_id: int) -> None:
     """Drop an engagement's kept tallies (call it when answers change in place). Flushes."""
-    for key in [k for k in tally_cache().keys() if _engagement_of(k) == engagement_id]:
+    for key in [k for k in tally_cache().entry_keys() if _engagement_of(k) == engagement_id]:
         tally_cache().drop(key)
     db.session.execute(delete(ResultTally).where(ResultTally.engagement_id == engagement_id))
 

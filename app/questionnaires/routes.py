@@ -200,19 +200,24 @@ def _engagement_page(
     spec = definition(questionnaire.id, questionnaire.version)
     count = sum(1 for q in spec.questions() if q.type != "info")
     invited = item.audience == "invited"
+    context = {
+        "engagement": item,
+        "questionnaire": questionnaire,
+        "minutes": max(1, round(count * 0.5)),
+        "has_draft": _current_draft(item) is not None,
+        "invited": invited,
+        "has_code": invited and bool(session.get(_invite_key(item))),
+        "code_form": code_form or InvitationCodeForm(formdata=None),
+        "closed_since": lifecycle.closed_since(item),
+    }
+    status = 422 if code_form is not None and code_form.errors else 200
+    if item.kind == Kind.EVA:
+        # An EVA's hearing page, rendered by the eva feature (which registers it) with the
+        # same context, and never kept in a snapshot.
+        return current_app.extensions["engagement_pages"]["eva"](**context), status
     return _render_kept(
-        snapshot,
-        ("engagement", g.lang),
-        "questionnaires/engagement.html",
-        engagement=item,
-        questionnaire=questionnaire,
-        minutes=max(1, round(count * 0.5)),
-        has_draft=_current_draft(item) is not None,
-        invited=invited,
-        has_code=invited and bool(session.get(_invite_key(item))),
-        code_form=code_form or InvitationCodeForm(formdata=None),
-        closed_since=lifecycle.closed_since(item),
-    ), 422 if code_form is not None and code_form.errors else 200
+        snapshot, ("engagement", g.lang), "questionnaires/engagement.html", **context
+    ), status
 
 
 def _take_code(
@@ -249,6 +254,8 @@ def engagement(public_id: str):
         if html is not None:
             return _cached(snapshot, html)
     item, questionnaire = published_survey(public_id, *_PAGE_OPTIONS)
+    if item.kind == Kind.EVA:  # the hearing page: never a survey snapshot
+        return _engagement_page(item, questionnaire)
     if plain and snapshot is None:
         snapshot = cache.keep(item, questionnaire, generation)
     return _engagement_page(item, questionnaire, snapshot=snapshot if plain else None)

@@ -1,0 +1,1 @@
+"""Discussions: threads and posts with moderation, for EVA hearing comments and panel forums."""
