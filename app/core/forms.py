@@ -12,6 +12,23 @@ from wtforms.validators import DataRequired, Length, Optional
 from app.i18n import LANGUAGE_NAMES, LOCALES
 
 
+def optional_texts(languages: list[str], default_length: int) -> Any:
+    """A maker of optional translated text fields in ``languages`` (a settings form's texts:
+    publishing, not the form, checks that every language has every text)."""
+
+    def text(label: Any, description: Any = "", textarea: bool = True, length: int = 0) -> Any:
+        return translated_field(
+            label,
+            required=False,
+            textarea=textarea,
+            max_length=length or default_length,
+            description=description,
+            locales=languages,
+        )
+
+    return text
+
+
 def translated_field(
     label: Any,
     required: bool = True,

@@ -23,7 +23,7 @@ from wtforms import (
 from wtforms.validators import DataRequired, Length, NumberRange, Optional, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from app.core.forms import BaseForm, translated_field
+from app.core.forms import BaseForm, optional_texts, translated_field
 from app.eva.catalogue import AREA_CODE_PATTERN
 from app.eva.models import AFFECTED_GROUPS, TRIGGERS, ImpactGroup
 from app.i18n import LANGUAGE_NAMES, LOCALES
@@ -168,15 +168,7 @@ class ScreeningForm(_ScreeningRules, BaseForm):
 def change_form(
     languages: list[str], focus_area_choices: list[tuple[str, str]], **kwargs: Any
 ) -> BaseForm:
-    def text(label: Any, description: Any = "", textarea: bool = True, length: int = 5000) -> Any:
-        return translated_field(
-            label,
-            required=False,
-            textarea=textarea,
-            max_length=length,
-            description=description,
-            locales=languages,
-        )
+    text = optional_texts(languages, 5000)
 
     class ChangeForm(BaseForm):
         title = text(_l("Title"), textarea=False, length=200)

@@ -24,7 +24,7 @@ from wtforms import (
 from wtforms.validators import NumberRange, Optional, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from app.core.forms import BaseForm, translated_field
+from app.core.forms import BaseForm, optional_texts, translated_field
 from app.i18n import LANGUAGE_NAMES, LOCALES
 from app.questionnaires.builder import CODE_PATTERN
 
@@ -92,15 +92,7 @@ def new_survey_form(focus_area_choices: list[tuple[str, str]], **kwargs: Any) ->
 def settings_form(
     languages: list[str], focus_area_choices: list[tuple[str, str]], **kwargs: Any
 ) -> BaseForm:
-    def text(label: Any, description: Any = "", textarea: bool = True, length: int = 4000) -> Any:
-        return translated_field(
-            label,
-            required=False,
-            textarea=textarea,
-            max_length=length,
-            description=description,
-            locales=languages,
-        )
+    text = optional_texts(languages, 4000)
 
     class SettingsForm(BaseForm):
         title = text(_l("Title"), textarea=False, length=200)
