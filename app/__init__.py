@@ -81,6 +81,11 @@ def register_blueprints(app: Flask) -> None:
     from app.eva.hearing_routes import bp as eva_hearing_bp
     from app.eva.staff_routes import bp as eva_staff_bp
     from app.pages.routes import bp as pages_bp
+    from app.participation.api_routes import bp as api_bp
+    from app.participation.export_routes import bp as participation_export_bp
+    from app.participation.offline_routes import bp as participation_offline_bp
+    from app.participation.reach_routes import bp as participation_reach_bp
+    from app.participation.routes import bp as participation_bp
     from app.plan.routes import bp as plan_bp
     from app.plan.routes import root_bp
     from app.questionnaires.builder_routes import bp as builder_bp
@@ -110,6 +115,11 @@ def register_blueprints(app: Flask) -> None:
         eva_closing_bp,
         discussion_bp,
         discussion_staff_bp,
+        participation_bp,
+        participation_reach_bp,
+        participation_export_bp,
+        participation_offline_bp,
+        api_bp,
     ):
         app.register_blueprint(blueprint)
 
