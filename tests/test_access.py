@@ -25,6 +25,7 @@ SAMPLE_ARGS = {
     "area_code": "children_youth",
     "alt_code": "VE1",
     "post_id": 1,
+    "entry_id": 1,
 }
 
 
