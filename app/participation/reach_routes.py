@@ -2,8 +2,108 @@
 
 from __future__ import annotations
 
-from flask import Blueprint
+from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask_babel import ngettext
+from flask_login import current_user
+from sqlalchemy import func, select
 
-from app.i18n import LANG_PREFIX
+from app.core.auth import coordinator_required
+from app.engagements import background
+from app.engagements.models import Engagement
+from app.eva.report import current_year
+from app.extensions import db
+from app.i18n import LANG_PREFIX, current_locale
+from app.participation import population as population_service
+from app.participation import reach as reach_module
+from app.participation.population import PopulationError, Problem
+from app.participation.reach_forms import PopulationUploadForm
+from app.participation.records import parse_year
 
 bp = Blueprint("participation_reach", __name__, url_prefix=LANG_PREFIX)
+
+
+def _year() -> int:
+    """The year asked for (``?year=``), else this year; a malformed year is a 404, as on the
+    other records pages."""
+    raw = request.args.get("year")
+    if raw is None or raw == "":
+        return current_year()
+    return parse_year(raw) or abort(404)
+
+
+def _years(selected: int) -> list[int]:
+    """Years offered in the selector: from the first engagement's year to this year."""
+    first = db.session.scalar(select(func.min(Engagement.created_at)))
+    this_year = current_year()
+    start = min(first.year if first else this_year, selected, this_year)
+    end = max(this_year, selected)
+    return list(range(end, start - 1, -1))
+
+
+@bp.get("/staff/participation/reach")
+@coordinator_required
+def reach():
+    """Age bands and postal areas of the year's participants beside the population's."""
+    year = _year()
+    return render_template(
+        "participation/reach.html",
+        reach=reach_module.build(year, current_locale()),
+        year=year,
+        years=_years(year),
+    )
+
+
+@bp.route("/staff/participation/population", methods=["GET", "POST"])
+@coordinator_required
+def population():
+    """The population table: what is stored, and the upload that replaces it."""
+    form = PopulationUploadForm()
+    problems: list[Problem] = []
+    if form.validate_on_submit():
+        data = form.file.data.read(population_service.MAX_BYTES + 1)
+        try:
+            rows = population_service.parse(data)
+        except PopulationError as error:
+            problems = error.problems
+            form.file.errors = [
+                ngettext(
+                    "The file has %(num)d problem, listed above. Nothing was changed.",
+                    "The file has %(num)d problems, listed above. Nothing was changed.",
+                    len(problems),
+                )
+            ]
+        else:
+            count = population_service.replace(rows, current_user)
+            db.session.commit()
+            flash(
+                ngettext(
+                    "The population table was replaced: %(num)d row.",
+                    "The population table was replaced: %(num)d rows.",
+                    count,
+                ),
+                "success",
+            )
+            return redirect(url_for("participation_reach.population"))
+    return render_template(
+        "participation/population.html",
+        form=form,
+        problems=problems,
+        rows=population_service.table(),
+        max_mb=population_service.MAX_BYTES // (1024 * 1024),
+        age_bands=background.options("age"),
+        areas=background.postal_areas(),
+    ), 422 if form.errors else 200
+
+
+@bp.get("/staff/participation/population/example.csv")
+@coordinator_required
+def example():
+    """The demo table as a file to fill in (Kemi-like figures)."""
+    return Response(
+        population_service.example_csv(),
+        mimetype="text/csv",
+        headers={
+            "Content-Disposition": 'attachment; filename="population-example.csv"',
+            "Content-Type": "text/csv; charset=utf-8",
+        },
+    )
