@@ -61,6 +61,9 @@ class Config:
     #: The city's postal areas for the `area` question type and the background question on the
     #: thank-you page: (code, name) pairs; the code is stored, the name shown.
     POSTAL_AREAS = _env_postal_areas("POSTAL_AREAS", KEMI_POSTAL_AREAS)
+    #: Reach: a group whose share of participants is below this fraction of its population share
+    #: is flagged under-represented.
+    REACH_UNDER_REPRESENTED = 0.5
 
     SECRET_KEY = os.environ.get("SECRET_KEY")
     SQLALCHEMY_DATABASE_URI = os.environ.get("DATABASE_URL")
@@ -86,6 +89,8 @@ class Config:
     #: Seconds a process keeps a survey's resident pages (app/questionnaires/page_cache.py): a
     #: change made in another process shows after at most this long; 0 turns the cache off.
     RESIDENT_PAGE_CACHE_SECONDS = float(os.environ.get("RESIDENT_PAGE_CACHE_SECONDS", "5"))
+    #: Run participation export jobs inside the request instead of a background thread (tests).
+    EXPORT_JOBS_INLINE = False
 
     RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
     RATELIMIT_HEADERS_ENABLED = True
@@ -131,6 +136,7 @@ class Testing(Config):
     SQLALCHEMY_DATABASE_URI = os.environ.get("TEST_DATABASE_URL", "sqlite://")
     WTF_CSRF_ENABLED = False
     RATELIMIT_ENABLED = False
+    EXPORT_JOBS_INLINE = True
     MAIL_SERVER = None
     SERVER_NAME = "localhost"
 
