@@ -6,7 +6,7 @@ from app.core.mail import OutboxMessage
 from app.discussion.models import Discussion, Post, PostReport, Thread
 from app.engagements.models import Engagement, Invitation, OutcomeSubscription
 from app.eva.models import Alternative, AssessedArea, Assessment, Impact, ImpactArea
-from app.participation.models import OfflineParticipation, PopulationGroup
+from app.participation.models import ExportJob, OfflineParticipation, PopulationGroup
 from app.plan.models import Department, FocusArea, Plan, StrategicGoal
 from app.questionnaires.models import (
     Answer,
@@ -28,6 +28,7 @@ __all__ = [
     "Department",
     "Discussion",
     "Engagement",
+    "ExportJob",
     "FocusArea",
     "Impact",
     "ImpactArea",

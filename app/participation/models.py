@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy import ForeignKey, LargeBinary, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.core.types import UTCDateTime, utcnow
@@ -61,3 +61,39 @@ class PopulationGroup(db.Model):
     #: The year the figures describe (e.g. Statistics Finland's year-end population).
     year: Mapped[int | None]
     uploaded_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class ExportJob(db.Model):
+    """One participation export made in the background, with its progress and, when done, the file.
+
+    The file is kept for a day (jobs older than that are deleted when a new one starts); only the
+    coordinator who asked for it, or another coordinator, may download it.
+    """
+
+    __tablename__ = "export_jobs"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    #: Unguessable id used in the status page's URL (``secrets.token_urlsafe``).
+    token: Mapped[str] = mapped_column(String(64), unique=True)
+    year: Mapped[int]
+    #: xlsx | csv | json
+    format: Mapped[str] = mapped_column(String(10))
+    #: Language of headings and labels (fi/sv/en).
+    language: Mapped[str] = mapped_column(String(5))
+    #: queued | running | done | failed
+    status: Mapped[str] = mapped_column(String(10), default="queued")
+    #: 0–100, for the progress bar.
+    progress: Mapped[int] = mapped_column(default=0)
+    #: Code of the step running now (queued, records, reach, writing, done), shown in words.
+    step: Mapped[str] = mapped_column(String(20), default="queued")
+    requested_by_id: Mapped[int | None] = mapped_column(
+        ForeignKey("users.id", ondelete="SET NULL"), index=True
+    )
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
+    finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    #: Download name, e.g. ``osallistu-participation-2025.xlsx``; empty until done.
+    filename: Mapped[str] = mapped_column(String(100), default="")
+    #: The finished file; loaded only when downloaded.
+    content: Mapped[bytes | None] = mapped_column(LargeBinary, deferred=True)
+    #: Why it failed, as a code (``export_failed``); never an exception text.
+    error: Mapped[str] = mapped_column(String(40), default="")
