@@ -16,7 +16,9 @@ from app.eva.catalogue import ensure_catalogue
 from app.eva.cli import eva_cli
 from app.eva.demo import DEMO_DECIDED_ID, DEMO_EVA_ID, load_demo_decided_eva, load_demo_eva
 from app.extensions import db
+from app.participation import population
 from app.participation.cli import export_cli
+from app.participation.demo import load_demo_participation
 from app.plan import services as plan_services
 from app.plan.cli import plan_cli
 from app.questionnaires.cli import surveys_cli
@@ -59,9 +61,8 @@ def demo_load() -> None:
     ensure_catalogue()
     eva = load_demo_eva()
     decided = load_demo_decided_eva()
-    from app.participation.demo import load_demo_participation
-
     participation = load_demo_participation()
+    population_loaded = population.load_demo()
     db.session.commit()
     click.echo(
         f"Plan: {'loaded from ' + str(path) if created_plan else 'already there, not changed'}."
@@ -75,6 +76,8 @@ def demo_load() -> None:
     click.echo(f"Demo decided EVA: {state} (/fi/e/{DEMO_DECIDED_ID}).")
     state = "added" if participation else "already there or no demo survey, not changed"
     click.echo(f"Demo participation (workshop, school visit, responses): {state}.")
+    state = "added" if population_loaded else "already there, not changed"
+    click.echo(f"Demo population table for the reach page: {state}.")
     click.echo(f"Demo staff sign-in (password for all: {DEMO_PASSWORD}):")
     for email, role, dep_code, _name in DEMO_USERS:
         click.echo(f"  {email}  ({role}{', ' + dep_code if dep_code else ''})")

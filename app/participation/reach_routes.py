@@ -2,54 +2,33 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, Response, flash, redirect, render_template, url_for
 from flask_babel import ngettext
 from flask_login import current_user
-from sqlalchemy import func, select
 
 from app.core.auth import coordinator_required
 from app.engagements import background
-from app.engagements.models import Engagement
-from app.eva.report import current_year
 from app.extensions import db
 from app.i18n import LANG_PREFIX, current_locale
 from app.participation import population as population_service
 from app.participation import reach as reach_module
 from app.participation.population import PopulationError, Problem
 from app.participation.reach_forms import PopulationUploadForm
-from app.participation.records import parse_year
+from app.participation.years import requested_year, year_choices
 
 bp = Blueprint("participation_reach", __name__, url_prefix=LANG_PREFIX)
-
-
-def _year() -> int:
-    """The year asked for (``?year=``), else this year; a malformed year is a 404, as on the
-    other records pages."""
-    raw = request.args.get("year")
-    if raw is None or raw == "":
-        return current_year()
-    return parse_year(raw) or abort(404)
-
-
-def _years(selected: int) -> list[int]:
-    """Years offered in the selector: from the first engagement's year to this year."""
-    first = db.session.scalar(select(func.min(Engagement.created_at)))
-    this_year = current_year()
-    start = min(first.year if first else this_year, selected, this_year)
-    end = max(this_year, selected)
-    return list(range(end, start - 1, -1))
 
 
 @bp.get("/staff/participation/reach")
 @coordinator_required
 def reach():
     """Age bands and postal areas of the year's participants beside the population's."""
-    year = _year()
+    year = requested_year()
     return render_template(
         "participation/reach.html",
         reach=reach_module.build(year, current_locale()),
         year=year,
-        years=_years(year),
+        years=year_choices(year),
     )
 
 

@@ -3,35 +3,15 @@
 from __future__ import annotations
 
 from flask import Blueprint, abort, current_app, render_template, request
-from sqlalchemy import func, select
 
 from app.core.auth import coordinator_required
-from app.engagements.models import Engagement
-from app.eva.report import current_year
-from app.extensions import db
 from app.i18n import LANG_PREFIX, current_locale
 from app.participation import records as records_module
 from app.participation import teaviisari
-from app.participation.records import Records, parse_year
+from app.participation.records import Records
+from app.participation.years import requested_year, year_choices
 
 bp = Blueprint("participation", __name__, url_prefix=LANG_PREFIX)
-
-
-def _year() -> int:
-    """The year asked for (``?year=``), else this year; a malformed year is a 404."""
-    raw = request.args.get("year")
-    if raw is None or raw == "":
-        return current_year()
-    return parse_year(raw) or abort(404)
-
-
-def _years(selected: int) -> list[int]:
-    """Years offered in the selector: from the first engagement's year to this year."""
-    first = db.session.scalar(select(func.min(Engagement.created_at)))
-    this_year = current_year()
-    start = min(first.year if first else this_year, selected, this_year)
-    end = max(this_year, selected)
-    return list(range(end, start - 1, -1))
 
 
 def _render(template: str, **context: object) -> str:
@@ -59,13 +39,13 @@ def _has_view(endpoint: str) -> bool:
 @coordinator_required
 def dashboard():
     """Participation per strategic goal and focus area, department, channel and language."""
-    year = _year()
+    year = requested_year()
     records = _records(year)
     return _render(
         "participation/dashboard.html",
         records=records,
         year=year,
-        years=_years(year),
+        years=year_choices(year),
     )
 
 
@@ -73,9 +53,9 @@ def dashboard():
 @coordinator_required
 def plan_table():
     """Focus areas × departments: the plan's third column, printable."""
-    year = _year()
+    year = requested_year()
     return _render(
-        "participation/plan_table.html", records=_records(year), year=year, years=_years(year)
+        "participation/plan_table.html", records=_records(year), year=year, years=year_choices(year)
     )
 
 
@@ -84,7 +64,7 @@ def plan_table():
 def engagements():
     """The year's engagements one row each; ``focus_area``, ``department``, ``kind`` and
     ``channel`` narrow the list (the dashboard's drill-down)."""
-    year = _year()
+    year = requested_year()
     records = _records(year)
     rows = records.engagements
     filters = {}
@@ -116,7 +96,7 @@ def engagements():
         rows=rows,
         filters=filters,
         year=year,
-        years=_years(year),
+        years=year_choices(year),
     )
 
 
@@ -124,12 +104,12 @@ def engagements():
 @coordinator_required
 def teaviisari_evidence():
     """TEAviisari's participation indicators: yes or no, and the engagements that prove it."""
-    year = _year()
+    year = requested_year()
     records = _records(year)
     return _render(
         "participation/teaviisari.html",
         records=records,
         indicators=teaviisari.evidence(records),
         year=year,
-        years=_years(year),
+        years=year_choices(year),
     )
