@@ -316,19 +316,16 @@ def build(year: int, locale: str, plan: Plan | None = None) -> Records:
         for code in departments["department_code"]
     )
 
-    cells = aggregations.plan_table(totals, links, structure, departments).set_index(
-        ["focus_area_code", "department_code"]
-    )
+    cells = {
+        (row["focus_area_code"], row["department_code"]): Cell(
+            int(row["engagements"]), int(row["participants"])
+        )
+        for row in aggregations.plan_table(totals, links, structure, departments).to_dict("records")
+    }
     table_rows = []
     for goal in goals:
         for area in goal.areas:
-            row_cells = tuple(
-                Cell(
-                    int(cells.loc[(area.code, dep.code), "engagements"]),
-                    int(cells.loc[(area.code, dep.code), "participants"]),
-                )
-                for dep in department_rows
-            )
+            row_cells = tuple(cells[(area.code, dep.code)] for dep in department_rows)
             table_rows.append(
                 PlanTableRow(
                     goal_code=goal.code,
