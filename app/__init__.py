@@ -81,6 +81,7 @@ def register_blueprints(app: Flask) -> None:
     from app.eva.hearing_routes import bp as eva_hearing_bp
     from app.eva.staff_routes import bp as eva_staff_bp
     from app.pages.routes import bp as pages_bp
+    from app.panels.routes import bp as panels_bp
     from app.participation.api_routes import bp as api_bp
     from app.participation.export_routes import bp as participation_export_bp
     from app.participation.offline_routes import bp as participation_offline_bp
@@ -120,6 +121,7 @@ def register_blueprints(app: Flask) -> None:
         participation_export_bp,
         participation_offline_bp,
         api_bp,
+        panels_bp,
     ):
         app.register_blueprint(blueprint)
 

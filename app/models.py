@@ -6,6 +6,17 @@ from app.core.mail import OutboxMessage
 from app.discussion.models import Discussion, Post, PostReport, Thread
 from app.engagements.models import Engagement, Invitation, OutcomeSubscription
 from app.eva.models import Alternative, AssessedArea, Assessment, Impact, ImpactArea
+from app.panels.models import (
+    MagicLink,
+    MeetingAttendance,
+    Panel,
+    PanelApplication,
+    PanelMeeting,
+    PanelMember,
+    PanelStatement,
+    Participant,
+    SelectionRun,
+)
 from app.participation.models import ExportJob, OfflineParticipation, PopulationGroup
 from app.plan.models import Department, FocusArea, Plan, StrategicGoal
 from app.questionnaires.models import (
@@ -20,6 +31,15 @@ from app.questionnaires.models import (
 )
 
 __all__ = [
+    "SelectionRun",
+    "Participant",
+    "PanelStatement",
+    "PanelMember",
+    "PanelMeeting",
+    "PanelApplication",
+    "Panel",
+    "MeetingAttendance",
+    "MagicLink",
     "Alternative",
     "Answer",
     "AssessedArea",

@@ -1,0 +1,1 @@
+"""Customer panels (asiakasraadit): recruitment, the selection lottery, members, meetings."""
