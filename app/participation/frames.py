@@ -28,9 +28,10 @@ MEASURES: tuple[str, ...] = (
     "offline_events",
     "offline_participants",
     "attendance",
+    "members",
 )
 #: What makes up "people reached": each counts people, not messages.
-PEOPLE: tuple[str, ...] = ("responses", "commenters", "offline_participants", "attendance")
+PEOPLE: tuple[str, ...] = ("responses", "commenters", "offline_participants", "members")
 
 FACT_DTYPES: dict[str, str] = {
     "engagement_id": "int64",
@@ -64,6 +65,8 @@ _SOURCES: list[FactSource] = [
     queries.submission_facts,
     queries.comment_facts,
     queries.offline_facts,
+    queries.attendance_facts,
+    queries.member_facts,
 ]
 
 

@@ -23,6 +23,7 @@ from app.engagements.models import (
     engagement_focus_areas,
 )
 from app.eva.models import Assessment
+from app.panels.models import MeetingAttendance, Panel, PanelMeeting, PanelMember
 from app.participation.models import OfflineParticipation, PopulationGroup
 from app.plan.models import Department, FocusArea, Plan, StrategicGoal
 from app.questionnaires.models import Submission
@@ -94,7 +95,7 @@ def submission_facts(year: Period) -> Select:
 
 
 def comment_facts(year: Period) -> Select:
-    """Residents' and members' visible posts, and how many different names wrote them.
+    """Residents' and panel members' visible posts, and how many residents wrote them.
 
     Staff posts are the city answering, not participation; hidden and waiting posts do not
     count. Posts are written on the web.
@@ -107,7 +108,10 @@ def comment_facts(year: Period) -> Select:
             literal("web").label("channel"),
             Post.locale.label("language"),
             func.count(Post.id).label("comments"),
-            func.count(func.distinct(Post.author_name)).label("commenters"),
+            # Panel members are counted as members; residents by their different nicknames.
+            func.count(
+                func.distinct(case((Post.author_kind == AuthorKind.RESIDENT, Post.author_name)))
+            ).label("commenters"),
         )
         .select_from(Post)
         .join(Thread, Thread.id == Post.thread_id)
@@ -147,6 +151,47 @@ def offline_facts(year: Period) -> Select:
             OfflineParticipation.channel,
             OfflineParticipation.language,
         )
+    )
+
+
+def attendance_facts(year: Period) -> Select:
+    """Customer panel members marked present at the year's meetings (met in person: ``event``;
+    the meeting's language is not recorded)."""
+    quarter = _quarter(PanelMeeting.starts_at, year).label("quarter")
+    return (
+        select(
+            Panel.engagement_id,
+            quarter,
+            literal("event").label("channel"),
+            literal("").label("language"),
+            func.count().label("attendance"),
+        )
+        .select_from(MeetingAttendance)
+        .join(PanelMeeting, PanelMeeting.id == MeetingAttendance.meeting_id)
+        .join(Panel, Panel.id == PanelMeeting.panel_id)
+        .where(PanelMeeting.starts_at >= year.start, PanelMeeting.starts_at < year.end)
+        .group_by(Panel.engagement_id, quarter)
+    )
+
+
+def member_facts(year: Period) -> Select:
+    """Customer panel members during the year, each once: in the quarter they joined, or in the
+    first quarter when they joined before the year (panels meet in person: ``event``)."""
+    joined = PanelMember.joined_at
+    quarter = case((joined < year.start, 1), else_=_quarter(joined, year)).label("quarter")
+    return (
+        select(
+            Panel.engagement_id,
+            quarter,
+            literal("event").label("channel"),
+            literal("").label("language"),
+            func.count(PanelMember.id).label("members"),
+        )
+        .join(Panel, Panel.id == PanelMember.panel_id)
+        .where(
+            joined < year.end, or_(PanelMember.left_at.is_(None), PanelMember.left_at >= year.start)
+        )
+        .group_by(Panel.engagement_id, quarter)
     )
 
 

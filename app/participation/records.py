@@ -61,14 +61,17 @@ class Figures:
     """Additive figures of a group of engagements."""
 
     engagements: int = 0
-    #: People reached: respondents, comment writers, offline participants, meeting attendees.
+    #: People reached: respondents, comment writers, offline participants, panel members.
     participants: int = 0
     responses: int = 0
     commenters: int = 0
     comments: int = 0
     offline_events: int = 0
     offline_participants: int = 0
+    #: Marks of members present at panel meetings (a member at two meetings counts twice).
     attendance: int = 0
+    #: Customer panel members during the year.
+    members: int = 0
     #: Engagements whose outcome ("you said, we did") is published.
     outcomes: int = 0
     channels: tuple[str, ...] = ()
@@ -90,6 +93,7 @@ class Figures:
             offline_events=int(get("offline_events", 0)),
             offline_participants=int(get("offline_participants", 0)),
             attendance=int(get("attendance", 0)),
+            members=int(get("members", 0)),
             outcomes=int(get("outcomes", 0)),
             channels=tuple(get("channels", ()) or ()),
             languages=tuple(get("used_languages", ()) or ()),

@@ -158,6 +158,7 @@ def test_roll_up_of_a_hand_built_frame():
             "offline_events": [0, 0, 0],
             "offline_participants": [0, 0, 0],
             "attendance": [0, 0, 0],
+            "members": [0, 0, 0],
             "participants": [3, 2, 5],
         }
     )
@@ -175,9 +176,57 @@ def test_roll_up_of_a_hand_built_frame():
             "offline_events": [0, 0, 0],
             "offline_participants": [0, 0, 0],
             "attendance": [0, 0, 0],
+            "members": [0, 0, 0],
             "participants": [3, 5, 2],
         }
     )
     pd.testing.assert_frame_equal(channel_language, expected, check_dtype=False)
     by_language = aggregations.by_dimension(channel_language, "language")
     assert by_language.set_index("language")["participants"].to_dict() == {"fi": 5, "sv": 5}
+
+
+def test_panel_meeting_attendance_counts_as_participation(app, plan):
+    from app.engagements.models import Kind
+    from app.extensions import db
+    from app.panels.models import MeetingAttendance, Panel, PanelMeeting, PanelMember, Participant
+    from tests.participation._build import at, engagement
+
+    item = engagement(
+        "panel",
+        "kulttuuri-vapaa-aika",
+        ("HK-07",),
+        at(2025, 1, 1),
+        at(2025, 12, 31),
+        kind=Kind.PANEL,
+    )
+    panel = Panel(engagement_id=item.id, target_size=3)
+    db.session.add(panel)
+    db.session.flush()
+    members = []
+    for n in range(3):
+        person = Participant(email=f"m{n}@example.org", name=f"M {n}")
+        db.session.add(person)
+        db.session.flush()
+        members.append(
+            PanelMember(panel_id=panel.id, participant_id=person.id, joined_at=at(2024, 12, 1))
+        )
+    db.session.add_all(members)
+    spring = PanelMeeting(panel_id=panel.id, starts_at=at(2025, 3, 5))
+    autumn = PanelMeeting(panel_id=panel.id, starts_at=at(2025, 10, 5))
+    next_year = PanelMeeting(panel_id=panel.id, starts_at=at(2026, 2, 5))
+    db.session.add_all([spring, autumn, next_year])
+    db.session.flush()
+    for meeting, present in ((spring, members), (autumn, members[:2]), (next_year, members)):
+        db.session.add_all(
+            MeetingAttendance(meeting_id=meeting.id, member_id=m.id) for m in present
+        )
+    db.session.commit()
+    with app.test_request_context("/en/"):
+        rec = records.build(2025, "en")
+    (row,) = rec.engagements
+    assert row.kind == "panel"
+    assert row.figures.attendance == 5
+    assert row.figures.members == 3
+    assert row.figures.participants == 3
+    assert [q.attendance for q in rec.quarters] == [3, 0, 0, 2]
+    assert {i.code: i.met for i in teaviisari.evidence(rec)}["customer_panels"] is True
