@@ -134,7 +134,7 @@ def test_resident_pages_stay_under_60_kb_and_need_no_javascript(visits, report_d
         (v.path, v.transferred) for v in resident if v.transferred >= RESIDENT_PAGE_BUDGET
     ] == []
     # Only the printable pages carry a script, and only for a Print button (Ctrl+P works without).
-    printable = ("/print", "/poster")
+    printable = ("/print", "/poster", "/plan-table")
     assert [
         (v.role, v.path, v.scripts)
         for v in visits
