@@ -41,6 +41,7 @@ from app.engagements import background
 from app.engagements.models import Engagement
 from app.extensions import db
 from app.i18n import LOCALES, tr
+from app.questionnaires import export_xlsx
 from app.questionnaires.definition import definition
 from app.questionnaires.models import Answer, Submission
 from app.questionnaires.services import CHANNELS, questionnaire_of
@@ -653,12 +654,6 @@ def write_codebook_csv(
     return len(rows)
 
 
-def _column_values(series: pd.Series) -> list[Any]:
-    """Cells of a column for XLSX: str, int or float, and None for empty."""
-    values = series.astype(object)
-    return values.where(series.notna(), None).tolist()
-
-
 def write_xlsx(
     engagement: Engagement,
     out: IO[bytes],
@@ -668,12 +663,14 @@ def write_xlsx(
 ) -> int:
     """Write the answers and a codebook sheet as XLSX; returns the number of responses.
 
-    XlsxWriter's constant-memory mode writes each row out as soon as it is complete; text goes in
-    with ``write_string`` only, so nothing a respondent typed can become a formula.
+    XlsxWriter makes the workbook with the heading row and the codebook; the data rows are made
+    a chunk at a time by :mod:`export_xlsx` and added to it. Text is always an inline string,
+    never a formula, and numbers are numbers.
     """
     columns = columns or export_columns(engagement, options.language)
+    template = io.BytesIO()
     workbook = xlsxwriter.Workbook(
-        out,
+        template,
         {
             "constant_memory": True,
             "strings_to_formulas": False,
@@ -687,23 +684,18 @@ def write_xlsx(
         sheet.freeze_panes(1, 0)
         for index, header in enumerate(_headers(columns, options)):
             sheet.write_string(0, index, header, bold)
-        count, frames = _frames(engagement, columns, options.value_labels, chunk_size)
-        write_string, write_number = sheet.write_string, sheet.write_number
-        row = 1
-        for frame in frames:
-            cells = [_column_values(frame[code]) for code in frame.columns]
-            for values in zip(*cells, strict=True):
-                for index, value in enumerate(values):
-                    if value is None:
-                        continue
-                    if type(value) is str:
-                        write_string(row, index, value)
-                    else:
-                        write_number(row, index, value)
-                row += 1
         _write_codebook_sheet(workbook, columns, options, bold)
     finally:
         workbook.close()
+    count, frames = _frames(engagement, columns, options.value_labels, chunk_size)
+
+    def rows() -> Iterator[str]:
+        row = 1
+        for frame in frames:
+            yield export_xlsx.rows_xml(frame, row)
+            row += len(frame)
+
+    export_xlsx.write_with_rows(template.getvalue(), out, rows(), count, len(columns) - 1)
     return count
 
 

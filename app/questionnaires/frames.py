@@ -127,7 +127,37 @@ def responses_by_hour(where: Sequence[ColumnElement[bool]], bounds: Bounds) -> p
 def facets(engagement_id: int, bounds: Bounds) -> pd.DataFrame:
     """Responses per channel, language and band combination; missing bands are empty strings."""
     frame = read_frame(queries.facets(engagement_id, bounds))
-    return _typed(_codes(frame, ("channel", "locale", *queries.BAND_KEYS)), FACET_DTYPES)
+    bands = pd.DataFrame(
+        [_bands(text) for text in frame["demographics"]],
+        columns=list(queries.BAND_KEYS),
+        index=frame.index,
+        dtype=object,
+    )
+    frame = pd.concat([frame.drop(columns="demographics"), bands], axis=1)
+    frame = _codes(frame, ("channel", "locale", *queries.BAND_KEYS))
+    keys = ["channel", "locale", *queries.BAND_KEYS]
+    # Texts that differ only in key order or spacing are the same bands.
+    frame = frame.groupby(keys, as_index=False, sort=False)["n"].sum()
+    return _typed(frame, FACET_DTYPES)
+
+
+def _bands(text: str | None) -> tuple[str, ...]:
+    """The band codes in a stored ``Submission.demographics`` text ("" when not given)."""
+    try:
+        data = json.loads(text) if text else {}
+    except ValueError:
+        data = {}
+    if not isinstance(data, dict):
+        data = {}
+    return tuple(_band_text(data.get(key)) for key in queries.BAND_KEYS)
+
+
+def _band_text(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, str):
+        return value
+    return json.dumps(value)
 
 
 def hidden_counts(question_ids: Sequence[int]) -> pd.DataFrame:

@@ -20,6 +20,7 @@ from sqlalchemy import (
     Integer,
     Select,
     String,
+    Text,
     and_,
     case,
     cast,
@@ -169,10 +170,26 @@ def value_counts(
 
     Numbers come back as floats: statistics need no more, and reading Decimals is slow.
     """
-    number = cast(Answer.number, Float).label("number")
-    stmt = select(Answer.question_id, number, Answer.date, func.count().label("n"))
-    stmt = _sliced(stmt, question_ids, where, bounds)
-    return stmt.group_by(Answer.question_id, number, Answer.date)
+    # As in answer_counts: grouped in the counts index's order first (no sort), then regrouped
+    # on the float value (SQLite: 0.13 s → 0.04 s for 260,000 answers).
+    grouped = _sliced(
+        select(Answer.question_id, Answer.number, Answer.date, func.count().label("n")),
+        question_ids,
+        where,
+        bounds,
+    )
+    grouped = grouped.group_by(
+        Answer.question_id,
+        Answer.row_code,
+        Answer.option_code,
+        Answer.rank,
+        Answer.number,
+        Answer.date,
+    ).subquery("grouped")
+    number = cast(grouped.c.number, Float).label("number")
+    return select(
+        grouped.c.question_id, number, grouped.c.date, func.sum(grouped.c.n).label("n")
+    ).group_by(grouped.c.question_id, number, grouped.c.date)
 
 
 def respondent_counts(
@@ -189,13 +206,29 @@ def respondent_counts(
     """
     ids = list(question_ids)
     answered = func.count(distinct(Answer.submission_id))
-    pairs = [
-        and_(Answer.question_id == question_id, Answer.option_code.in_(list(codes)))
-        for question_id, codes in cant_say.items()
-        if question_id in ids and codes
-    ]
-    if pairs:
-        substantive = func.count(distinct(case((or_(*pairs), None), else_=Answer.submission_id)))
+    with_cant_say = {qid: list(codes) for qid, codes in cant_say.items() if qid in ids and codes}
+    if with_cant_say:
+        # Only the rows of questions that have a "can't say" option go into the second DISTINCT
+        # (the others give NULL, which it skips); every other question's substantive count is
+        # its answered count. Each DISTINCT fills a temporary B-tree of submission ids, so this
+        # saves most of the second one (SQLite: 0.42 s → 0.33 s for 930,000 rows, one of four
+        # questions with "can't say").
+        pairs = [
+            and_(Answer.question_id == qid, Answer.option_code.in_(codes))
+            for qid, codes in with_cant_say.items()
+        ]
+        substantive_id = case(
+            (or_(*pairs), None),
+            (Answer.question_id.in_(list(with_cant_say)), Answer.submission_id),
+            else_=None,
+        )
+        substantive = case(
+            (
+                Answer.question_id.in_(list(with_cant_say)),
+                func.count(distinct(substantive_id)),
+            ),
+            else_=answered,
+        )
     else:
         substantive = answered
     stmt = select(Answer.question_id, answered.label("answered"), substantive.label("substantive"))
@@ -476,10 +509,21 @@ def responses_by_hour(where: Sequence[ColumnElement[bool]], bounds: Bounds) -> S
 
 
 def facets(engagement_id: int, bounds: Bounds) -> Select:
-    """Responses per channel, language and background band, for the filter choices."""
-    bands = [Submission.demographics[key].as_string().label(key) for key in BAND_KEYS]
+    """Responses per channel, language and stored background bands, for the filter choices.
+
+    Grouped on the background JSON as text (``demographics``) rather than on three values
+    extracted from every row, which costs more than the grouping (SQLite: 0.18 s → 0.10 s,
+    PostgreSQL: 0.11 s → 0.04 s for 100,000 responses); the few distinct texts are read in
+    :func:`app.questionnaires.frames.facets`.
+    """
+    stored = cast(Submission.demographics, Text)
     return (
-        select(Submission.channel, Submission.locale, *bands, func.count().label("n"))
+        select(
+            Submission.channel,
+            Submission.locale,
+            stored.label("demographics"),
+            func.count().label("n"),
+        )
         .where(Submission.engagement_id == engagement_id, *_submission_bounds(bounds))
-        .group_by(Submission.channel, Submission.locale, *bands)
+        .group_by(Submission.channel, Submission.locale, stored)
     )

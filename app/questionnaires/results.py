@@ -3,8 +3,9 @@
 :func:`survey_results` is the one entry point (the staff page, the residents' page and the
 benchmark call it). A handful of grouped queries (:mod:`queries`, :mod:`frames`) count the answers
 on codes into a tally, which the process keeps and brings up to date by counting only responses
-that came in since; pure functions (:mod:`aggregations`) reshape it, and only then are the labels of
-the viewer's language added. Who was shown a conditional question is read off the counts when its
+that came in since (counting a big survey from scratch, it runs its two heaviest queries on two
+connections at once); pure functions (:mod:`aggregations`) reshape it, and only then are the labels
+of the viewer's language added. Who was shown a conditional question is read off the counts when its
 condition is one rule, and worked out per response in SQL otherwise. On the residents' page
 (``public=True``) groups smaller than the engagement's ``min_group_size`` are suppressed and no
 filter is applied.
@@ -13,20 +14,24 @@ filter is applied.
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping
+from collections.abc import Callable, Iterator, Mapping
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from typing import Any
+from typing import Any, TypeVar
 
 import pandas as pd
 from flask import current_app
 from flask_babel import force_locale, format_decimal
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from sqlalchemy.pool import SingletonThreadPool, StaticPool
 from werkzeug.datastructures import MultiDict
 
 from app.engagements import background
 from app.engagements.models import Engagement
+from app.extensions import db
 from app.i18n import LOCALES, tr, tr_lang
 from app.questionnaires import aggregations as agg
 from app.questionnaires import frames, queries
@@ -36,6 +41,8 @@ from app.questionnaires.services import CHANNELS, questionnaire_of
 from app.questionnaires.spec import QuestionSpec
 
 __all__ = ["ResultFilters", "SurveyResults", "parse_filters", "survey_results", "text_page"]
+
+_T = TypeVar("_T")
 
 #: How each question type is reported.
 KINDS = {
@@ -794,6 +801,52 @@ def _reported(spec: Definition) -> list[QuestionSpec]:
     return [q for q in spec.questions() if q.type in KINDS]
 
 
+#: A count of all responses from this many on runs its two heaviest queries side by side.
+COUNT_APART_FROM = 10_000
+
+
+def _count_apart(engagement: Engagement, bounds: queries.Bounds) -> bool:
+    """Whether to count on a second connection: a whole count of a big survey, on a database that
+    other connections share (not an in-memory SQLite), with nothing unsaved in the session.
+
+    The session is committed first (it holds nothing of the view's own: a results view only
+    reads, and keeps its tally with a commit anyway), so the other connection sees what it sees.
+    """
+    since, _until = bounds
+    session = db.session
+    if since is not None or session.new or session.dirty or session.deleted:
+        return False
+    if isinstance(db.engine.pool, StaticPool | SingletonThreadPool):
+        return False
+    responses, _newest = session.execute(queries.fingerprint(engagement.id)).one()
+    if int(responses or 0) < COUNT_APART_FROM:
+        return False
+    session.commit()
+    return True
+
+
+@contextmanager
+def _meanwhile(work: Callable[[], _T], apart: bool) -> Iterator[Callable[[], _T]]:
+    """Yields a function that gives ``work()``'s result: started at once in another thread, on
+    its own session and connection, when ``apart``, else run when asked.
+
+    The database does the counting (SQLite and psycopg release the GIL meanwhile), so two counts
+    take the time of the longer one on a machine with two cores. Every count is bounded by
+    submission id, so the two connections count the same responses.
+    """
+    if not apart:
+        yield work
+        return
+    app = current_app._get_current_object()  # type: ignore[attr-defined]
+
+    def run() -> _T:
+        with app.app_context():
+            return work()
+
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="results-count") as pool:
+        yield pool.submit(run).result
+
+
 def _tally(
     engagement: Engagement, spec: Definition, plan: _Plan, filters: ResultFilters
 ) -> frames.Tally:
@@ -803,19 +856,23 @@ def _tally(
     answer_where = where if filters.active else None
 
     def count(bounds: queries.Bounds) -> frames.Tally:
-        total, shown = frames.shown_counts(
-            spec.pages, spec.question_ids, plan.in_sql, where, bounds
-        )
-        return frames.Tally(
-            total=total,
-            counts=frames.answer_counts(plan.count_ids, plan.point_ids, answer_where, bounds),
-            values=frames.value_counts(plan.value_ids, answer_where, bounds),
-            respondents=frames.respondent_counts(
-                plan.multi_ids, plan.cant_say, answer_where, bounds
-            ),
-            shown=shown,
-            hours=frames.responses_by_hour(where, bounds),
-        )
+        def respondents() -> pd.DataFrame:
+            return frames.respondent_counts(plan.multi_ids, plan.cant_say, answer_where, bounds)
+
+        # The two heaviest counts read the same answers index; on a big survey they run on two
+        # connections at once (see _meanwhile).
+        with _meanwhile(respondents, _count_apart(engagement, bounds)) as respondent_counts:
+            total, shown = frames.shown_counts(
+                spec.pages, spec.question_ids, plan.in_sql, where, bounds
+            )
+            return frames.Tally(
+                total=total,
+                counts=frames.answer_counts(plan.count_ids, plan.point_ids, answer_where, bounds),
+                values=frames.value_counts(plan.value_ids, answer_where, bounds),
+                respondents=respondent_counts(),
+                shown=shown,
+                hours=frames.responses_by_hour(where, bounds),
+            )
 
     key = ("survey", engagement.id, spec.version, filters)
     # All responses (the first view, and residents' page) are also kept in the database.

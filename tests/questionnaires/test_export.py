@@ -5,9 +5,12 @@ from __future__ import annotations
 import csv
 import io
 import re
+import zipfile
 
 import openpyxl
+import pandas as pd
 import pytest
+import xlsxwriter
 from sqlalchemy import func, select
 from werkzeug.datastructures import MultiDict
 
@@ -17,7 +20,7 @@ from app.engagements.models import Engagement, Kind
 from app.engagements.services import create_engagement
 from app.extensions import db
 from app.plan import services as plan_services
-from app.questionnaires import services
+from app.questionnaires import export_xlsx, services
 from app.questionnaires.demo import load_demo_survey
 from app.questionnaires.export import ExportOptions, escape_formula, export_survey
 from app.questionnaires.models import Answer, Submission
@@ -343,6 +346,90 @@ def test_every_export_is_audited(survey):
     assert entry.details["format"] == "xlsx"
     assert entry.details["rows"] == 4
     assert entry.details["language"] == "sv"
+
+
+#: An answer shaped like XlsxWriter's ready-made rich text, closing its cell to add a formula.
+CELL_INJECTION = (
+    '<r><t>x</t></r></is></c><c r="Z2"><f>HYPERLINK("https://evil.example","Click")</f>'
+    '<v>Click</v></c><c r="Z3" t="inlineStr"><is><r><t>y</t></r>'
+)
+
+
+def test_xlsx_text_cannot_write_its_own_cells_or_formulas(survey):
+    texts = {
+        "=SUM(A1)": CELL_INJECTION,
+        "-cmd": " both ends & <b>\ttab ",
+        "@x": "ä" * 40_000,
+    }
+    for answer in db.session.scalars(select(Answer).where(Answer.text.in_(list(texts)))):
+        answer.text = texts[answer.text]
+    db.session.commit()
+    book = openpyxl.load_workbook(io.BytesIO(export_bytes(survey, format="xlsx")))
+    sheet = book["data"]
+    headers = [cell.value for cell in sheet[1]]
+    notes = [row[headers.index("note")] for row in sheet.iter_rows(min_row=2)]
+    assert notes[0].value == CELL_INJECTION
+    assert notes[2].value == " both ends & <b>\ttab "
+    assert notes[3].value == "ä" * 32_767  # Excel's longest text
+    assert {cell.data_type for row in sheet.iter_rows() for cell in row} <= {"s", "n"}
+    assert sheet.max_column == len(headers)
+
+
+def test_xlsx_cells_are_written_as_xlsxwriter_writes_them():
+    values = [
+        "walk",
+        " leading",
+        "trailing ",
+        "two\nlines",
+        "ctrl \x01\x08\x0b\x1f end",
+        "_x0041_ looks escaped",
+        "& < > \" '",
+        "åäö € 😀",
+        "",
+        "=1+1",
+        0,
+        1,
+        -3,
+        2.5,
+        1e16,
+        12_345_678_901_234_567,
+        0.1 + 0.2,
+        -0.000123,
+    ]
+    template = io.BytesIO()
+    workbook = xlsxwriter.Workbook(template, {"constant_memory": True})
+    sheet = workbook.add_worksheet()
+    for row, value in enumerate(values, start=1):
+        if isinstance(value, str):
+            sheet.write_string(row, 1, value)
+        else:
+            sheet.write_number(row, 1, value)
+    workbook.close()
+    xml = zipfile.ZipFile(template).read("xl/worksheets/sheet1.xml").decode("utf-8")
+    expected = xml[xml.index("<sheetData>") + len("<sheetData>") : xml.index("</sheetData>")]
+    frame = pd.DataFrame({"empty": [None] * len(values), "value": pd.Series(values, dtype=object)})
+    assert export_xlsx.rows_xml(frame, 1) == expected
+
+
+def test_xlsx_rows_go_into_the_sheet_and_its_extent():
+    template = io.BytesIO()
+    workbook = xlsxwriter.Workbook(template, {"constant_memory": True})
+    workbook.add_worksheet("data").write_string(0, 0, "heading")
+    workbook.add_worksheet("other").write_string(0, 0, "kept")
+    workbook.close()
+    frame = pd.DataFrame({"a": [1, 2, 3], "b": ["x", None, "z"]})
+    out = io.BytesIO()
+    rows = (export_xlsx.rows_xml(frame.iloc[start : start + 2], 1 + start) for start in (0, 2))
+    export_xlsx.write_with_rows(template.getvalue(), out, rows, last_row=3, last_column=1)
+    book = openpyxl.load_workbook(out)
+    assert [[cell.value for cell in row] for row in book["data"].iter_rows()] == [
+        ["heading", None],
+        [1, "x"],
+        [2, None],
+        [3, "z"],
+    ]
+    assert book["data"].dimensions == "A1:B4"
+    assert book["other"]["A1"].value == "kept"
 
 
 # --- staff pages -----------------------------------------------------------------------------

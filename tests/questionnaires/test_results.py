@@ -4,9 +4,11 @@ privacy-protected results; written answers can be hidden or edited before publis
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from datetime import date
 
 import pytest
+from flask import Flask
 from sqlalchemy import delete, select
 from werkzeug.datastructures import MultiDict
 
@@ -16,13 +18,15 @@ from app.engagements.services import create_engagement
 from app.extensions import db
 from app.plan import services as plan_services
 from app.questionnaires import frames, services
+from app.questionnaires import results as results_module
 from app.questionnaires.conditions import visible
 from app.questionnaires.definition import definition
 from app.questionnaires.models import Answer, Submission
 from app.questionnaires.results import ResultFilters, survey_results, text_page
 from app.questionnaires.services import OptionInput
 from app.questionnaires.types import question_type
-from tests.conftest import login, text_of
+from config import Testing
+from tests.conftest import KEMI_PLAN, login, running_app, text_of
 
 URL = "/{lang}/staff/surveys/{id}/results"
 PUBLIC = "/{lang}/e/{id}/results"
@@ -263,6 +267,23 @@ def test_unknown_filter_values_are_ignored(client, staff, survey):
     assert "10 responses so far." in text_of(response)
 
 
+def test_filter_choices_count_bands_however_the_stored_json_is_written(survey):
+    youngest, oldest = db.session.scalars(
+        select(Submission).where(Submission.engagement_id == survey.id).order_by(Submission.id)
+    ).all()[:2]
+    youngest.demographics = {"gender": "woman", "age": "18-29"}
+    oldest.demographics = {"age": "18-29", "gender": "woman", "area": None}
+    db.session.commit()
+    facets = {facet.name: facet for facet in survey_results(survey, locale="en").facets}
+    assert {(c.value, c.count) for c in facets["age"].choices} == {
+        ("18-29", 2),
+        ("30-44", 2),
+        ("65-74", 1),
+    }
+    assert {(c.value, c.count) for c in facets["gender"].choices} == {("woman", 2)}
+    assert facets["area"].choices == []
+
+
 def test_the_timeline_counts_responses_per_day(survey):
     results = survey_results(survey, locale="en")
     assert sum(period.count for period in results.timeline) == 10
@@ -312,6 +333,81 @@ def test_a_kept_tally_gives_the_same_results_as_counting_again(every_type):
     frames.forget_tallies(every_type.id)
     assert frames.stored_tallies(every_type.id) == []
     assert survey_results(every_type, locale="en") == counted
+
+
+def test_cant_say_only_answers_leave_the_base_of_their_own_question_only(staff):
+    """A matrix answered with "can't say" alone is answered but not in the base; a multiple
+    choice without a "can't say" option, counted in the same query, keeps every respondent."""
+    engagement = create_engagement(
+        Kind.SURVEY,
+        plan_services.department_by_code("sivistys"),
+        t("Kaksi", "Två", "Two"),
+        ["fi", "sv", "en"],
+        [plan_services.focus_area_by_code("HK-05")],
+    )
+    engagement.summary = t("a", "b", "c")
+    page = services.add_page(services.create_questionnaire(engagement), "p1", t("S", "S", "P"))
+    services.add_question(
+        page,
+        "rate",
+        "matrix",
+        t("Arvioi", "Bedöm", "Rate"),
+        rows=[OptionInput("light", t("Valo", "Ljus", "Light"))],
+        settings={"points": 5},
+        options=[CANT_SAY],
+    )
+    services.add_question(
+        page,
+        "pick",
+        "multiple_choice",
+        t("Valitse", "Välj", "Pick"),
+        options=[OptionInput("a", t("A", "A", "A")), OptionInput("b", t("B", "B", "B"))],
+    )
+    services.publish(engagement)
+    answer(engagement, rate__light="4", pick=["a", "b"])
+    answer(engagement, rate__light="cant", pick=["b"])
+    answer(engagement, rate__light="cant")
+    db.session.commit()
+    results = survey_results(engagement, locale="en")
+    rate, pick = question(results, "rate"), question(results, "pick")
+    assert (rate.answered, rate.cant_say, rate.base) == (3, 2, 1)
+    assert (pick.answered, pick.cant_say, pick.base) == (2, 0, 2)
+
+
+@pytest.fixture
+def on_file(tmp_path) -> Iterator[Flask]:
+    """The app on an SQLite file (not in memory), which two connections can share."""
+
+    class OnFile(Testing):
+        SQLALCHEMY_DATABASE_URI = f"sqlite:///{tmp_path / 'results.sqlite3'}"
+
+    yield from running_app(OnFile)
+
+
+def test_a_big_whole_count_on_two_connections_gives_the_same_results(on_file, monkeypatch):
+    plan_services.import_plan(KEMI_PLAN.read_text(encoding="utf-8"))
+    engagement = build_survey()
+    answer(engagement, uses="yes", when=["morning", "other"], when__other="x", happy="cant")
+    answer(engagement, uses="yes", when=["evening"], happy="2", why="Kylmä")
+    answer(engagement, uses="no", happy="5", channel="paper")
+    db.session.commit()
+    counted_apart = []
+    meanwhile = results_module._meanwhile
+
+    def spy(work, apart):
+        counted_apart.append(apart)
+        return meanwhile(work, apart)
+
+    monkeypatch.setattr(results_module, "_meanwhile", spy)
+    monkeypatch.setattr(results_module, "COUNT_APART_FROM", 1)
+    apart = survey_results(engagement, locale="en")
+    frames.forget_tallies(engagement.id)
+    db.session.commit()
+    monkeypatch.setattr(results_module, "COUNT_APART_FROM", 10**9)
+    together = survey_results(engagement, locale="en")
+    assert counted_apart == [True, False]
+    assert apart == together
+    assert question(apart, "happy").cant_say == 1
 
 
 def test_a_kept_tally_survives_the_json_round_trip_with_its_types(every_type):
