@@ -81,12 +81,20 @@ def register_blueprints(app: Flask) -> None:
     from app.eva.hearing_routes import bp as eva_hearing_bp
     from app.eva.staff_routes import bp as eva_staff_bp
     from app.pages.routes import bp as pages_bp
+    from app.panels.forum_staff_routes import bp as panel_forum_staff_bp
+    from app.panels.member_routes import bp as panel_members_bp
+    from app.panels.poll_routes import bp as panel_polls_bp
+    from app.panels.public_routes import bp as panels_public_bp
     from app.panels.routes import bp as panels_bp
+    from app.panels.staff_routes import bp as panels_staff_bp
+    from app.panels.work_routes import bp as panels_work_bp
     from app.participation.api_routes import bp as api_bp
     from app.participation.export_routes import bp as participation_export_bp
     from app.participation.offline_routes import bp as participation_offline_bp
     from app.participation.reach_routes import bp as participation_reach_bp
     from app.participation.routes import bp as participation_bp
+    from app.plainlang.routes import bp as plainlang_bp
+    from app.plainlang.settings_routes import bp as plainlang_settings_bp
     from app.plan.routes import bp as plan_bp
     from app.plan.routes import root_bp
     from app.questionnaires.builder_routes import bp as builder_bp
@@ -120,8 +128,16 @@ def register_blueprints(app: Flask) -> None:
         participation_reach_bp,
         participation_export_bp,
         participation_offline_bp,
+        plainlang_bp,
+        plainlang_settings_bp,
         api_bp,
         panels_bp,
+        panels_public_bp,
+        panels_staff_bp,
+        panels_work_bp,
+        panel_polls_bp,
+        panel_members_bp,
+        panel_forum_staff_bp,
     ):
         app.register_blueprint(blueprint)
 

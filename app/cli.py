@@ -16,6 +16,12 @@ from app.eva.catalogue import ensure_catalogue
 from app.eva.cli import eva_cli
 from app.eva.demo import DEMO_DECIDED_ID, DEMO_EVA_ID, load_demo_decided_eva, load_demo_eva
 from app.extensions import db
+from app.panels.demo import (
+    DEMO_PANEL_ID,
+    DEMO_RUNNING_PANEL_ID,
+    load_demo_panel,
+    load_demo_running_panel,
+)
 from app.participation import population
 from app.participation.cli import export_cli
 from app.participation.demo import load_demo_participation
@@ -63,6 +69,8 @@ def demo_load() -> None:
     decided = load_demo_decided_eva()
     participation = load_demo_participation()
     population_loaded = population.load_demo()
+    panel = load_demo_panel()
+    running_panel = load_demo_running_panel()
     db.session.commit()
     click.echo(
         f"Plan: {'loaded from ' + str(path) if created_plan else 'already there, not changed'}."
@@ -78,6 +86,14 @@ def demo_load() -> None:
     click.echo(f"Demo participation (workshop, school visit, responses): {state}.")
     state = "added" if population_loaded else "already there, not changed"
     click.echo(f"Demo population table for the reach page: {state}.")
+    state = "added" if panel else "already there, not changed"
+    click.echo(f"Demo customer panel taking applications: {state} (/fi/e/{DEMO_PANEL_ID}).")
+    state = "added" if running_panel else "already there, not changed"
+    click.echo(
+        f"Demo customer panel in its term: {state} (/fi/e/{DEMO_RUNNING_PANEL_ID}); members "
+        "sign in at /fi/panel/sign-in as jasen1@demo.osallistu.fi … jasen6@demo.osallistu.fi, "
+        "the link is in the outbox (`flask outbox send` writes it to instance/outbox/)."
+    )
     click.echo(f"Demo staff sign-in (password for all: {DEMO_PASSWORD}):")
     for email, role, dep_code, _name in DEMO_USERS:
         click.echo(f"  {email}  ({role}{', ' + dep_code if dep_code else ''})")
@@ -166,5 +182,9 @@ def demo_generate(
 
 
 def register_cli(app: Flask) -> None:
-    for group in (plan_cli, users_cli, outbox_cli, demo_cli, surveys_cli, eva_cli, export_cli):
+    from app.panels.cli import panels_cli
+    from app.plainlang.cli import plainlang_cli
+
+    groups = (plan_cli, users_cli, outbox_cli, demo_cli, surveys_cli, eva_cli, export_cli)
+    for group in (*groups, panels_cli, plainlang_cli):
         app.cli.add_command(group)

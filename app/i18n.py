@@ -6,7 +6,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from flask import Flask, current_app, g, request, url_for
-from flask_babel import format_date, format_datetime, format_decimal, get_locale
+from flask_babel import format_date, format_datetime, format_decimal, format_time, get_locale
 from markupsafe import Markup
 from werkzeug.exceptions import NotFound
 
@@ -103,6 +103,7 @@ def register_i18n(app: Flask) -> None:
     app.jinja_env.filters["lang_attr"] = _lang_attr
     app.jinja_env.filters["date"] = lambda value, fmt="medium": format_date(value, fmt)
     app.jinja_env.filters["datetime"] = lambda value, fmt="medium": format_datetime(value, fmt)
+    app.jinja_env.filters["time"] = lambda value, fmt="short": format_time(value, fmt)
     app.jinja_env.filters["number"] = format_decimal
     app.jinja_env.globals.update(
         LOCALES=LOCALES,

@@ -3,6 +3,7 @@
 from app.auth.models import User
 from app.core.audit import AuditLog
 from app.core.mail import OutboxMessage
+from app.core.settings import SiteSetting
 from app.discussion.models import Discussion, Post, PostReport, Thread
 from app.engagements.models import Engagement, Invitation, OutcomeSubscription
 from app.eva.models import Alternative, AssessedArea, Assessment, Impact, ImpactArea
@@ -66,6 +67,7 @@ __all__ = [
     "QuestionnairePage",
     "ResponseDraft",
     "ResultTally",
+    "SiteSetting",
     "StrategicGoal",
     "Submission",
     "Thread",

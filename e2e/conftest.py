@@ -7,8 +7,10 @@ Run with `make e2e`. Nothing downloads a browser: Playwright launches /usr/bin/c
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import socket
+import sqlite3
 import subprocess
 import sys
 import time
@@ -36,7 +38,11 @@ DEMO_PASSWORD = "osallistu-demo"  # noqa: S105 (the demo users' published passwo
 USERS = {
     "staff": "sivistys@demo.osallistu.fi",
     "coordinator": "koordinaattori@demo.osallistu.fi",
+    # A member of the demo youth services panel: signs in with a magic link, no password.
+    "member": "jasen2@demo.osallistu.fi",
 }
+#: The app's SQLite file, set by ``base_url``: the journeys read sign-in links from its outbox.
+DATABASE: dict[str, Path] = {}
 
 
 def _free_port() -> int:
@@ -61,6 +67,7 @@ def _wait_for(url: str, timeout: float = 30) -> None:
 def base_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """gunicorn serving the app on a fresh database with the Kemi plan and demo users."""
     data = tmp_path_factory.mktemp("e2e")
+    DATABASE["file"] = data / "e2e.sqlite3"
     env = {
         **os.environ,
         "FLASK_APP": "wsgi.py",
@@ -123,7 +130,36 @@ def new_context(browser: Browser, base_url: str, **kwargs: object) -> BrowserCon
     return context
 
 
+def latest_link(to: str | None, marker: str) -> str:
+    """The path of the newest link containing ``marker`` in an e-mail queued to ``to`` (or to
+    anyone, when ``to`` is None)."""
+    with sqlite3.connect(DATABASE["file"]) as connection:
+        row = connection.execute(
+            "SELECT body_text FROM outbox WHERE (? IS NULL OR to_address = ?) AND body_text LIKE ?"
+            " ORDER BY id DESC LIMIT 1",
+            (to, to, f"%{marker}%"),
+        ).fetchone()
+    assert row is not None, f"no e-mail to {to} with {marker}"
+    match = re.search(r"https?://[^/\s]+(/\S*" + re.escape(marker) + r"\S*)", row[0])
+    assert match is not None, row[0]
+    return match.group(1)
+
+
+def sign_in_member(page: Page, email: str = USERS["member"], lang: str = "fi") -> None:
+    """Ask for a sign-in link, take it from the outbox and press Sign in, as a member would."""
+    page.goto(f"/{lang}/panel/sign-in")
+    page.fill("#email", email)
+    page.click("main button[type=submit]")
+    page.wait_for_url("**/panel/sign-in/sent")
+    page.goto(latest_link(email, "/panel/sign-in/"))
+    page.click("main button[type=submit]")
+    page.wait_for_url(re.compile(r".*/panel/$"))
+
+
 def sign_in(page: Page, role: str) -> None:
+    if role == "member":
+        sign_in_member(page)
+        return
     page.goto("/fi/login")
     page.fill("#email", USERS[role])
     page.fill("#password", DEMO_PASSWORD)

@@ -124,8 +124,13 @@ def crawl(
     console_errors: list[str] = []
     page.on("console", lambda msg: msg.type == "error" and console_errors.append(msg.text))
     page.on("pageerror", lambda error: console_errors.append(str(error)))
-    start = [f"/{lang}/" for lang in LANGS]
-    if role != "anonymous":
+    # A panel member sees the public pages as anyone does: only the members' pages are crawled.
+    start = (
+        [f"/{lang}/panel/" for lang in LANGS]
+        if role == "member"
+        else [f"/{lang}/" for lang in LANGS]
+    )
+    if role not in ("anonymous", "member"):
         start += [f"/{lang}/staff/" for lang in LANGS]
     queue, seen, visits = deque(start), set(), []
     kinds: Counter[str] = Counter()
@@ -192,7 +197,11 @@ def crawl(
         visit.transferred = sum(transferred)
         visit.console_errors = list(console_errors)
         visits.append(visit)
-        queue.extend(link for link in _local_links(page, base_url) if link not in seen)
+        queue.extend(
+            link
+            for link in _local_links(page, base_url)
+            if link not in seen and (role != "member" or "/panel/" in link)
+        )
     context.close()
     return visits
 

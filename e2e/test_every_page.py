@@ -10,7 +10,7 @@ import pytest
 
 from e2e.crawler import PageVisit, crawl, validate_html
 
-ROLES = ("anonymous", "staff", "coordinator")
+ROLES = ("anonymous", "staff", "coordinator", "member")
 
 
 @pytest.fixture(scope="module")
@@ -82,6 +82,22 @@ def test_crawl_reaches_every_kind_of_page_in_every_language(visits):
             "/staff/participation/reach",
             "/staff/participation/population",
             "/staff/participation/export",
+            "/e/kirjastoraati",
+            "/e/kirjastoraati/apply",
+            "/e/nuorisoraati",
+            "/panel/sign-in",
+            "/panel/",
+            "/panel/nuorisoraati/",
+            "/panel/nuorisoraati/forum/new",
+            "/staff/panels/nuorisoraati/",
+            "/staff/panels/nuorisoraati/settings",
+            "/staff/panels/nuorisoraati/composition",
+            "/staff/panels/nuorisoraati/applicants",
+            "/staff/panels/nuorisoraati/forum",
+            "/staff/panels/nuorisoraati/members",
+            "/staff/panels/nuorisoraati/meetings",
+            "/staff/panels/nuorisoraati/statements",
+            "/staff/engagements/nuorisoraati/discussion",
         ):
             assert f"/{lang}{expected}" in paths
     assert len(visits) > 100

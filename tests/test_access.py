@@ -26,6 +26,11 @@ SAMPLE_ARGS = {
     "alt_code": "VE1",
     "post_id": 1,
     "entry_id": 1,
+    "run_id": 1,
+    "meeting_id": 1,
+    "member_id": 1,
+    "statement_id": 1,
+    "thread_id": 1,
 }
 
 
@@ -120,3 +125,24 @@ def test_department_dashboard_lists_only_its_own_engagements(app, client, staff)
     page = client.get("/fi/staff/departments/sivistys/").get_data(as_text=True)
     assert "Koulukysely" in page
     assert "Katukysely" not in page
+
+
+def test_panel_poll_routes_are_among_the_walked_staff_routes(app):
+    # The walks above check them: anonymous visitors sign in, other departments get 403.
+    endpoints = {rule.endpoint for rule in staff_rules(app)}
+    assert {"panel_polls.poll_list", "panel_polls.new_poll"} <= endpoints
+    assert app.view_functions["panel_polls.poll_list"].access == "department"
+
+
+def test_the_check_language_page_is_among_the_walked_staff_routes(app):
+    # The walks above check it: anonymous visitors sign in, other departments get 403.
+    endpoints = {rule.endpoint for rule in staff_rules(app)}
+    assert "plainlang.language" in endpoints
+    assert app.view_functions["plainlang.language"].access == "department"
+
+
+def test_the_plain_language_setting_is_among_the_walked_coordinator_routes(app):
+    # The walks above check it: anonymous visitors sign in, staff members get 403.
+    endpoints = {rule.endpoint for rule in staff_rules(app)}
+    assert "plainlang_settings.plain_language" in endpoints
+    assert app.view_functions["plainlang_settings.plain_language"].access == "coordinator"

@@ -19,6 +19,7 @@ PUBLIC_PAGES = [
     "/{lang}/plan/HK-01",
     "/{lang}/accessibility",
     "/{lang}/privacy",
+    "/{lang}/glossary",
     "/{lang}/login",
     "/{lang}/password/reset",
 ]
@@ -50,6 +51,7 @@ def test_public_pages_render_in_every_language_with_right_lang_attribute(client,
     # Footer links to the legal pages on every page, in the page's language.
     assert f'href="/{lang}/accessibility"' in html
     assert f'href="/{lang}/privacy"' in html
+    assert f'href="/{lang}/glossary"' in html
 
 
 def test_language_switcher_keeps_the_page(client, plan):
@@ -109,6 +111,13 @@ def test_all_three_catalogs_exist():
     assert sorted(path.parts[-3] for path in CATALOGS) == ["en", "fi", "sv"]
 
 
+def _placeholders(text: str) -> set[str]:
+    """Named placeholders: ``%(name)s`` (gettext, Jinja's trans) and ``{name}`` (str.format)."""
+    return set(re.findall(r"%\((\w+)\)", text)) | {
+        "{" + n + "}" for n in re.findall(r"\{(\w+)\}", text)
+    }
+
+
 @pytest.mark.parametrize("path", CATALOGS, ids=lambda p: p.parts[-3])
 def test_catalog_is_complete_with_no_fuzzy_or_empty_entries(path: Path):
     with path.open("rb") as handle:
@@ -123,9 +132,9 @@ def test_catalog_is_complete_with_no_fuzzy_or_empty_entries(path: Path):
         elif not all(strings):
             problems.append(f"untranslated: {message.id!r}")
         else:
-            wanted = set(re.findall(r"%\((\w+)\)", str(message.id)))
+            wanted = _placeholders(str(message.id))
             for string in strings:
-                if set(re.findall(r"%\((\w+)\)", string)) != wanted:
+                if _placeholders(string) != wanted:
                     problems.append(f"placeholders differ: {message.id!r}")
     assert problems == []
 

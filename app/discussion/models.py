@@ -69,6 +69,10 @@ class Thread(db.Model):
     locale: Mapped[str] = mapped_column(String(5), default="fi")
     author_kind: Mapped[AuthorKind] = mapped_column(String(10), default=AuthorKind.STAFF)
     user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    #: The panel member who started the thread (a panel's forum).
+    member_id: Mapped[int | None] = mapped_column(
+        ForeignKey("panel_members.id", ondelete="SET NULL"), index=True
+    )
     is_locked: Mapped[bool] = mapped_column(default=False)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
@@ -93,6 +97,10 @@ class Post(db.Model):
     #: The name shown: a resident's nickname, a staff member's name.
     author_name: Mapped[str] = mapped_column(String(80), default="")
     user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    #: The panel member who wrote the post (a panel's forum): they may edit it for a short time.
+    member_id: Mapped[int | None] = mapped_column(
+        ForeignKey("panel_members.id", ondelete="SET NULL"), index=True
+    )
     #: Plain text as written (control characters removed); shown escaped.
     body: Mapped[str] = mapped_column(Text)
     locale: Mapped[str] = mapped_column(String(5), default="fi")

@@ -30,6 +30,7 @@ from app.engagements.access import current_engagement, engagement_required
 from app.engagements.models import Engagement, Kind, Status
 from app.extensions import db
 from app.i18n import LANG_PREFIX
+from app.panels import forum as panel_forum
 
 bp = Blueprint("discussion_staff", __name__, url_prefix=LANG_PREFIX)
 
@@ -52,10 +53,7 @@ def _message(error: DiscussionError) -> str:
 
 
 def _engagement() -> Engagement:
-    engagement = current_engagement()
-    if engagement.kind == Kind.PANEL:  # a panel's forum has its own pages
-        abort(404)
-    return engagement
+    return current_engagement()
 
 
 def _post(engagement: Engagement, post_id: int) -> Post:
@@ -67,7 +65,9 @@ def _post(engagement: Engagement, post_id: int) -> Post:
 
 def back_url(engagement: Engagement) -> str:
     """The engagement's own staff page, or the department's page."""
-    endpoint = "eva_staff.overview" if engagement.kind == Kind.EVA else "builder.survey"
+    endpoint = {Kind.EVA: "eva_staff.overview", Kind.PANEL: "panel_forum_staff.forum"}.get(
+        engagement.kind, "builder.survey"
+    )
     if endpoint in current_app.view_functions:
         return url_for(endpoint, public_id=engagement.public_id)
     return url_for("engagements.department_dashboard", department=engagement.department.code)
@@ -169,7 +169,10 @@ def show(public_id: str, post_id: int):
 @bp.post(f"{BASE}/posts/<int:post_id>/approve")
 @engagement_required()
 def approve(public_id: str, post_id: int):
-    return _confirmed_action(public_id, post_id, services.approve, _("The comment is published."))
+    engagement = _engagement()
+    # A panel's new thread is e-mailed to the members once its first post is approved.
+    action = panel_forum.approve if engagement.kind == Kind.PANEL else services.approve
+    return _confirmed_action(public_id, post_id, action, _("The comment is published."))
 
 
 @bp.post(f"{BASE}/posts/<int:post_id>/resolve")

@@ -61,9 +61,12 @@ def _message(error: LifecycleError) -> str:
 
 
 def survey_url(engagement: Engagement) -> str:
-    """The engagement's staff page (an EVA's own overview), or the department's page."""
+    """The engagement's staff page (an EVA's or a panel's own overview), or the department's
+    page."""
     if engagement.kind == Kind.EVA and "eva_staff.overview" in current_app.view_functions:
         return url_for("eva_staff.overview", public_id=engagement.public_id)
+    if engagement.kind == Kind.PANEL and "panels_staff.overview" in current_app.view_functions:
+        return url_for("panels_staff.overview", public_id=engagement.public_id)
     if "builder.survey" in current_app.view_functions:
         return url_for("builder.survey", public_id=engagement.public_id)
     return url_for("engagements.department_dashboard", department=engagement.department.code)

@@ -46,6 +46,7 @@ from app.eva.models import Assessment, Stage
 from app.eva.services import ChangeInput, EvaError
 from app.extensions import db
 from app.i18n import LANG_PREFIX, tr
+from app.plainlang.gate import may_publish, publish_gate, refusal
 from app.plan import services as plan_services
 
 bp = Blueprint("eva_staff", __name__, url_prefix=LANG_PREFIX)
@@ -213,6 +214,7 @@ def overview(public_id: str):
         is_closed=lifecycle.is_closed(engagement),
         later=later,
         form=ConfirmForm(),
+        language_gate=publish_gate(engagement) if engagement.status == Status.DRAFT else None,
     )
 
 
@@ -648,6 +650,10 @@ def publish(public_id: str):
         db.session.rollback()
         flash(_("The hearing cannot be published yet: see what is missing below."), "error")
         return redirect(_overview_url(assessment, _anchor="missing"))
+    if not may_publish(engagement, request.form):
+        db.session.rollback()
+        flash(refusal(), "error")
+        return redirect(_overview_url(assessment, _anchor="publish-title"))
     db.session.commit()
     flash(_("The hearing is published."), "success")
     return redirect(_overview_url(assessment))

@@ -1,4 +1,4 @@
-"""The accessibility statement and the privacy notice, written per language."""
+"""The accessibility statement, the privacy notice and the glossary, written per language."""
 
 from __future__ import annotations
 
@@ -38,3 +38,9 @@ def privacy():
     return render_template(
         "pages/privacy.html", body=f"pages/_privacy_{g.lang}.html", **_legal_context()
     )
+
+
+@bp.get("/glossary")
+def glossary():
+    """Words explained for residents; every term has the same anchor in each language."""
+    return render_template("pages/glossary.html", body=f"pages/_glossary_{g.lang}.html")

@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, render_template, request
+from flask import Blueprint, abort, redirect, render_template, request, session, url_for
 
 from app.extensions import db, limiter
 from app.i18n import LANG_PREFIX
-from app.panels import services
+from app.panels import membership, services
 from app.panels.magic import LinkError
+from app.panels.models import Panel
 
 bp = Blueprint("panels", __name__, url_prefix=LANG_PREFIX)
+
+#: The session key of the last invitation answer, for the page after it.
+ANSWER_KEY = "panel_invitation_answer"
 
 
 def _invalid(error: LinkError):  # noqa: ANN202
@@ -33,7 +37,24 @@ def invitation(token: str):
             db.session.rollback()
             return _invalid(error)
         db.session.commit()
-        return render_template(
-            "panels/invitation_answered.html", engagement=panel.engagement, accepted=accepted
-        )
+        if accepted:
+            # The link proved the address: the new member is signed in at once.
+            membership.sign_in(application.participant)
+        session[ANSWER_KEY] = {"panel": panel.id, "accepted": accepted}
+        return redirect(url_for("panels.invitation_answered"))
     return render_template("panels/invitation.html", panel=panel, engagement=panel.engagement)
+
+
+@bp.get("/panel/invitation/answered")
+def invitation_answered():
+    """What happens next after saying yes or no (Post/Redirect/Get)."""
+    answer = session.get(ANSWER_KEY)
+    panel = db.session.get(Panel, answer.get("panel")) if isinstance(answer, dict) else None
+    if panel is None:
+        abort(404)
+    return render_template(
+        "panels/invitation_answered.html",
+        engagement=panel.engagement,
+        accepted=bool(answer.get("accepted")),
+        signed_in=membership.current_member(panel) is not None,
+    )

@@ -45,6 +45,14 @@ CODE_PATTERN = re.compile(r"^[a-z][a-z0-9_]{0,39}$")
 AUDIENCES = ("public", "link", "invited")
 
 
+def fixed_audience(engagement: Engagement) -> bool:
+    """The audience another feature gave the survey (``panel:<id>``: a customer panel's poll).
+
+    It is kept as it is: staff cannot choose it for other surveys, nor change it for this one.
+    """
+    return engagement.audience not in AUDIENCES
+
+
 class AnswersExistError(QuestionnaireError):
     """The change would orphan stored answers."""
 
@@ -121,7 +129,8 @@ def update_settings(engagement: Engagement, settings: SurveySettings) -> None:
     problems = []
     if not settings.languages:
         problems.append("no_language")
-    if settings.audience not in AUDIENCES:
+    fixed = fixed_audience(engagement)
+    if settings.audience not in ((engagement.audience,) if fixed else AUDIENCES):
         problems.append("audience")
     if settings.opens_at and settings.closes_at and settings.closes_at <= settings.opens_at:
         problems.append("closes_before_opening")
@@ -153,7 +162,8 @@ def update_settings(engagement: Engagement, settings: SurveySettings) -> None:
     if engagement.is_anonymous != settings.is_anonymous and has_answers(engagement):
         raise AnswersExistError(["anonymity_fixed"])
     engagement.is_anonymous = settings.is_anonymous
-    engagement.one_response = settings.one_response
+    # A fixed audience is people known by sign-in (a panel's members): one response each.
+    engagement.one_response = settings.one_response or fixed
     engagement.retention_days = settings.retention_days
     questionnaire.touch()
     audit.record(

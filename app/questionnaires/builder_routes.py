@@ -27,6 +27,7 @@ from app.engagements.access import current_engagement, engagement_required
 from app.engagements.models import Kind, Status
 from app.extensions import db
 from app.i18n import LANG_PREFIX, LANGUAGE_NAMES, tr
+from app.plainlang.gate import may_publish, publish_gate, refusal
 from app.plan import services as plan_services
 from app.questionnaires import builder, services
 from app.questionnaires.definition import definition
@@ -223,9 +224,11 @@ def survey(public_id: str):
         questionnaire=questionnaire,
         answers=builder.answer_count(engagement),
         missing=_missing_items(engagement) if engagement.status == Status.DRAFT else [],
+        language_gate=publish_gate(engagement) if engagement.status == Status.DRAFT else None,
         type_names=TYPE_NAMES,
         links=_other_features(),
         state=_state(engagement),
+        fixed_audience=builder.fixed_audience(engagement),
     )
 
 
@@ -241,12 +244,28 @@ def _state(engagement) -> str:  # noqa: ANN001
     return "upcoming"
 
 
+#: Words for audiences another feature defines, by the part before the colon (``panel:<id>``:
+#: "Members of ..."), registered by that feature: a function of the engagement.
+AUDIENCE_NAMES = "audience_names"
+
+
+def _fixed_audience(engagement) -> tuple[str, str] | None:  # noqa: ANN001
+    """(value, words) of a survey's fixed audience (a panel's poll); None for other surveys."""
+    if not builder.fixed_audience(engagement):
+        return None
+    name = current_app.extensions.get(AUDIENCE_NAMES, {}).get(engagement.audience.partition(":")[0])
+    return engagement.audience, name(engagement) if name else engagement.audience
+
+
 @bp.route("/staff/surveys/<public_id>/settings", methods=["GET", "POST"])
 @engagement_required()
 def settings(public_id: str):
     engagement = current_engagement()
     questionnaire = services.questionnaire_of(engagement)
-    form = settings_form(list(engagement.languages), plan_services.focus_area_choices())
+    fixed_audience = _fixed_audience(engagement)
+    form = settings_form(
+        list(engagement.languages), plan_services.focus_area_choices(), fixed_audience
+    )
     if request.method == "GET":
         form.title.process(None, data=engagement.title)
         form.summary.process(None, data=engagement.summary)
@@ -289,7 +308,10 @@ def settings(public_id: str):
             flash(_("The settings were saved."), "success")
             return redirect(_survey_url())
     return render_template(
-        "questionnaires/builder/settings.html", form=form, engagement=engagement
+        "questionnaires/builder/settings.html",
+        form=form,
+        engagement=engagement,
+        fixed_audience=fixed_audience,
     ), 422 if form.errors else 200
 
 
@@ -688,6 +710,10 @@ def publish(public_id: str):
         db.session.rollback()
         flash(_("The survey was not published. Fill in what is missing first."), "error")
         return redirect(_survey_url(_anchor="missing"))
+    if not may_publish(engagement, request.form):
+        db.session.rollback()
+        flash(refusal(), "error")
+        return redirect(_survey_url(_anchor="publish-title"))
     db.session.commit()
     flash(_("The survey was published."), "success")
     return redirect(_survey_url())

@@ -90,9 +90,23 @@ def new_survey_form(focus_area_choices: list[tuple[str, str]], **kwargs: Any) ->
 
 
 def settings_form(
-    languages: list[str], focus_area_choices: list[tuple[str, str]], **kwargs: Any
+    languages: list[str],
+    focus_area_choices: list[tuple[str, str]],
+    fixed_audience: tuple[str, str] | None = None,
+    **kwargs: Any,
 ) -> BaseForm:
+    """``fixed_audience`` (value, words) is the only audience of a survey another feature gave
+    its audience, such as a panel's poll (``panel:<id>``, "Members of ...")."""
     text = optional_texts(languages, 4000)
+    audience_choices = (
+        [fixed_audience]
+        if fixed_audience
+        else [
+            ("public", _l("Anyone: listed on the front page")),
+            ("link", _l("Anyone with the link: not listed")),
+            ("invited", _l("Only invited people, with a single-use code")),
+        ]
+    )
 
     class SettingsForm(BaseForm):
         title = text(_l("Title"), textarea=False, length=200)
@@ -135,12 +149,8 @@ def settings_form(
         )
         audience = RadioField(
             _l("Who may answer"),
-            choices=[
-                ("public", _l("Anyone: listed on the front page")),
-                ("link", _l("Anyone with the link: not listed")),
-                ("invited", _l("Only invited people, with a single-use code")),
-            ],
-            default="public",
+            choices=audience_choices,
+            default=audience_choices[0][0],
             validate_choice=False,
         )
         is_anonymous = BooleanField(
@@ -170,7 +180,7 @@ def settings_form(
                 raise ValidationError(_l("Choose at least one focus area."))
 
         def validate_audience(self, field: Any) -> None:
-            if field.data not in ("public", "link", "invited"):
+            if field.data not in {value for value, _label in audience_choices}:
                 raise ValidationError(_l("Choose who may answer."))
 
         def validate_closes_at(self, field: Any) -> None:

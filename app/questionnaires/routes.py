@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
-import hmac
 import secrets
 
 from flask import (
@@ -44,8 +42,12 @@ BROWSER_COOKIE = "osallistu_rt"
 
 
 #: Audiences residents answer here: anyone (listed or only with the address), or by invitation.
-#: Panel polls come with panels.
 ANSWERABLE_AUDIENCES = ("public", "link", "invited")
+#: Audiences another feature defines, by the part before the colon (``panel:<id>``: a customer
+#: panel's poll, from the panels feature, so this feature never imports panels). Each is a
+#: function of the engagement that returns the respondent's hash (one response each) or
+#: aborts with the page that tells everyone else who may answer.
+AUDIENCE_GATES = "audience_gates"
 
 INVITATION_MESSAGES = {
     "unknown_code": _l(
@@ -61,11 +63,21 @@ INVITATION_MESSAGES = {
 def _check_published(engagement: Engagement | None) -> Engagement:
     if engagement is None or engagement.status != Status.PUBLISHED or engagement.kind == Kind.PANEL:
         abort(404)
-    if engagement.audience not in ANSWERABLE_AUDIENCES:
-        abort(403)
-    # Unlisted and invitation-only surveys stay out of search engines.
+    # Unlisted, invitation-only and panel surveys stay out of search engines.
     g.noindex = engagement.audience != "public"
+    if engagement.audience not in ANSWERABLE_AUDIENCES:
+        g.audience_respondent = _audience_gate(engagement)
     return engagement
+
+
+def _audience_gate(engagement: Engagement) -> str:
+    """The respondent's hash for an audience another feature defines; that feature refuses
+    everyone else with its own page. 403 for an audience nobody defines."""
+    kind = engagement.audience.partition(":")[0]
+    gate = current_app.extensions.get(AUDIENCE_GATES, {}).get(kind)
+    if gate is None:
+        abort(403)
+    return gate(engagement)
 
 
 def published_engagement(public_id: str) -> Engagement:
@@ -120,8 +132,7 @@ def _noindex(response):  # noqa: ANN001, ANN202
 
 
 def _keyed_hash(engagement: Engagement, token: str) -> str:
-    key = current_app.config["SECRET_KEY"].encode()
-    return hmac.new(key, f"{engagement.public_id}:{token}".encode(), hashlib.sha256).hexdigest()
+    return services.keyed_hash(engagement, token)
 
 
 def _respondent_hash(engagement: Engagement) -> str | None:
@@ -239,8 +250,8 @@ def engagement(public_id: str):
 
     An invitation-only survey asks for the code first (or takes it from the invitation link's
     ``?code=``). A closed one says since when, and shows the outcome once it is published.
-    Lives here while surveys are the only kind residents answer; EVA hearings and panels will
-    add their own sections to this page.
+    Every kind lives at this address: an EVA hearing's page and a customer panel's page come
+    from their own features, through ``app.extensions["engagement_pages"]``.
     """
     if request.args.get("code"):
         return _engagement_with_code(public_id)
@@ -253,7 +264,19 @@ def engagement(public_id: str):
         html = snapshot.page(("engagement", g.lang))
         if html is not None:
             return _cached(snapshot, html)
-    item, questionnaire = published_survey(public_id, *_PAGE_OPTIONS)
+    # published_survey's statement, with the kind looked at first: a panel has no
+    # questionnaire, and the panels feature (which registers it) renders or refuses its page.
+    row = db.session.execute(
+        select(Engagement, Questionnaire)
+        .outerjoin(Questionnaire, Questionnaire.engagement_id == Engagement.id)
+        .where(Engagement.public_id == public_id)
+        .options(*_PAGE_OPTIONS)
+    ).first()
+    if row is not None and row[0].kind == Kind.PANEL:
+        return current_app.extensions["engagement_pages"]["panel"](row[0])
+    item, questionnaire = _check_published(row[0] if row else None), row[1]
+    if questionnaire is None:
+        raise services.QuestionnaireError(["the engagement has no questionnaire"])
     if item.kind == Kind.EVA:  # the hearing page: never a survey snapshot
         return _engagement_page(item, questionnaire)
     if plain and snapshot is None:
@@ -444,6 +467,17 @@ def _respond(engagement: Engagement, questionnaire: Questionnaire):  # noqa: ANN
     public_id = engagement.public_id
     if not engagement.is_open():
         return _closed_page(engagement, questionnaire)
+    # A panel member (or another audience's respondent), known by sign-in: one response each.
+    audience_respondent = g.get("audience_respondent")
+    if (
+        audience_respondent
+        and request.method == "GET"
+        and engagement.one_response
+        and services.has_answered(engagement, audience_respondent)
+    ):
+        return render_template(
+            "questionnaires/already.html", engagement=engagement, invited=False
+        ), 409
     invitation_code = None
     if engagement.audience == "invited":
         invitation_code, refusal = _invitation_gate(engagement)
@@ -504,7 +538,7 @@ def _respond(engagement: Engagement, questionnaire: Questionnaire):  # noqa: ANN
                         lifecycle.use_invitation(engagement, invitation_code)
                         respondent_hash = _invitation_hash(engagement, invitation_code)
                     else:
-                        respondent_hash = _respondent_hash(engagement)
+                        respondent_hash = audience_respondent or _respondent_hash(engagement)
                     submission = services.finish(
                         engagement,
                         draft,

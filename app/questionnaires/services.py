@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Any
 
+from flask import current_app
 from sqlalchemy import insert, select
 from sqlalchemy.exc import IntegrityError
 from werkzeug.datastructures import MultiDict
@@ -239,6 +242,26 @@ def check_answers(spec: Definition, form: FormData) -> tuple[dict[str, Any], lis
         for row in result.rows
     ]
     return {code: result.value for code, result in parsed.items() if shown[code]}, rows
+
+
+def keyed_hash(engagement: Engagement, token: str) -> str:
+    """The respondent hash for one-response rules: a keyed hash of ``token`` (a browser token,
+    an invitation code, a panel member) and the engagement; no identity is stored."""
+    key = current_app.config["SECRET_KEY"].encode()
+    return hmac.new(key, f"{engagement.public_id}:{token}".encode(), hashlib.sha256).hexdigest()
+
+
+def has_answered(engagement: Engagement, respondent_hash: str) -> bool:
+    """A response with this respondent hash is stored already."""
+    return (
+        db.session.scalar(
+            select(Submission.id).where(
+                Submission.engagement_id == engagement.id,
+                Submission.respondent_hash == respondent_hash,
+            )
+        )
+        is not None
+    )
 
 
 def submit(

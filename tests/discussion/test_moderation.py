@@ -210,10 +210,12 @@ def test_post_of_another_engagement_is_not_found(desk, hearing, plan):
     assert post.state == PostState.VISIBLE
 
 
-def test_panels_have_no_moderation_page_here(desk, plan):
+def test_panel_forum_is_moderated_here_with_a_way_back_to_the_forum(desk, plan):
     build_hearing(kind=Kind.PANEL, public_id="raati")
     db.session.commit()
-    assert desk.get("/en/staff/engagements/raati/discussion").status_code == 404
+    response = desk.get("/en/staff/engagements/raati/discussion")
+    assert response.status_code == 200
+    assert 'href="/en/staff/panels/raati/forum"' in response.get_data(as_text=True)
 
 
 def test_other_department_staff_are_refused(app, other_staff, hearing):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy import func, select
 
-from app.discussion.models import Post
+from app.discussion.models import Discussion, Post, Thread
 from app.engagements.models import Engagement, Kind, Status
 from app.eva import services
 from app.eva.demo import DEMO_EVA_ID
@@ -27,7 +27,13 @@ def test_demo_load_adds_an_open_hearing_with_answers_and_comments_once(runner):
         "VE2",
     ]
     responses = select(func.count()).where(Submission.engagement_id == engagement.id)
-    posts = select(func.count()).select_from(Post)
+    posts = (
+        select(func.count())
+        .select_from(Post)
+        .join(Thread, Post.thread_id == Thread.id)
+        .join(Discussion, Thread.discussion_id == Discussion.id)
+        .where(Discussion.engagement_id == engagement.id)
+    )
     assert db.session.scalar(responses) == 12
     assert db.session.scalar(posts) == 3
     second = runner.invoke(args=["demo", "load"])

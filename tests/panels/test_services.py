@@ -153,7 +153,9 @@ def test_accepting_by_link_makes_a_member_and_the_link_works_once(app, client, p
     assert page.status_code == 200
     assert "Kirjaston asiakasraati" in text_of(page)
     answered = client.post(f"/fi/panel/invitation/{token}", data={"answer": "accept"})
-    assert answered.status_code == 200
+    assert answered.status_code == 302
+    assert answered.headers["Location"] == "/fi/panel/invitation/answered"
+    assert client.get(answered.headers["Location"]).status_code == 200
     assert db.session.scalar(select(func.count()).select_from(PanelMember)) == 1
     assert client.get(f"/fi/panel/invitation/{token}").status_code == 410
 
