@@ -98,6 +98,8 @@ def _render(engagement: Engagement, reply: dict | None = None, status: int = 200
         reply=reply or {},
         back_url=back_url(engagement),
         is_published=engagement.status == Status.PUBLISHED,
+        # A panel's forum is for its members only: there is no public comments page to show.
+        is_public=engagement.kind != Kind.PANEL,
     ), status
 
 

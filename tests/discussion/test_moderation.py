@@ -215,7 +215,18 @@ def test_panel_forum_is_moderated_here_with_a_way_back_to_the_forum(desk, plan):
     db.session.commit()
     response = desk.get("/en/staff/engagements/raati/discussion")
     assert response.status_code == 200
-    assert 'href="/en/staff/panels/raati/forum"' in response.get_data(as_text=True)
+    html = response.get_data(as_text=True)
+    assert 'href="/en/staff/panels/raati/forum"' in html
+    # The forum is members-only: no link to a public comments page, which panels don't have.
+    assert "/e/raati/comments" not in html
+    assert "See the comments as residents see them" not in html
+    assert "Public comments" not in html
+
+
+def test_a_hearing_links_to_its_public_comments(desk, hearing):
+    html = desk.get(PAGE).get_data(as_text=True)
+    assert f'href="/en/e/{hearing.public_id}/comments"' in html
+    assert "Public comments" in html
 
 
 def test_other_department_staff_are_refused(app, other_staff, hearing):
