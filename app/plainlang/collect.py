@@ -17,7 +17,7 @@ from sqlalchemy.orm import selectinload
 from app.engagements.models import Engagement
 from app.eva.models import Assessment
 from app.extensions import db
-from app.panels.models import Panel
+from app.panels.models import Panel, PanelStatement
 from app.questionnaires.models import Question, Questionnaire, QuestionnairePage
 
 
@@ -146,6 +146,26 @@ def _panel_texts(engagement: Engagement) -> list[TextItem]:
     items: list[TextItem] = []
     for name in ("purpose", "meeting_plan", "compensation"):
         items += _fixed(f"panel.{name}", getattr(panel, name))
+    statements = db.session.scalars(
+        select(PanelStatement)
+        .where(PanelStatement.panel_id == panel.id)
+        .order_by(PanelStatement.id)
+    )
+    # The panel's statements and the service's responses are published on the panel's page.
+    for number, item in enumerate(statements, start=1):
+        key = f"panel.statement.{number}"
+        # i18n: %(number)s counts the panel's statements: 1, 2, 3 …
+        items += _item(
+            _l("Statement %(number)s of the panel", number=number), f"{key}.title", item.title
+        )
+        items += _item(
+            _l("Text of statement %(number)s", number=number), f"{key}.text", item.statement
+        )
+        items += _item(
+            _l("The service's response to statement %(number)s", number=number),
+            f"{key}.response",
+            item.response,
+        )
     return items
 
 

@@ -160,7 +160,7 @@ def settings_form(
         one_response = BooleanField(
             _l("One answer per person"),
             description=_l(
-                "Answering again from the same browser or with the same code is refused."
+                "People cannot answer again from the same browser or with the same code."
             ),
         )
         retention_days = IntegerField(

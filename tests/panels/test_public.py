@@ -178,7 +178,7 @@ def test_closed_panel_shows_no_apply_button_and_the_form_is_gone(client, panel):
     assert "Applications to this panel are closed." in text_of(page)
     form = client.get(APPLY)
     assert form.status_code == 200
-    assert "Applications are no longer taken." in text_of(form)
+    assert "You can no longer apply." in text_of(form)
     assert "<form" not in form.get_data(as_text=True).split("<main", 1)[1]
     assert client.post(APPLY, data=form_data()).status_code == 409
     assert applications() == []

@@ -8,6 +8,7 @@ import pytest
 
 from app.engagements.models import Engagement
 from app.extensions import db
+from app.panels.models import PanelStatement
 from app.plainlang.analyzer import Finding, FindingCode
 from app.plainlang.collect import texts_of
 from app.plainlang.highlight import Segment, segments
@@ -177,6 +178,14 @@ def test_panel_texts_are_listed(client, staff):
 
     panel = make_panel()
     panel.meeting_plan = {"fi": "Raati kokoontuu neljä kertaa vuodessa.", "en": "Four evenings."}
+    db.session.add(
+        PanelStatement(
+            panel_id=panel.id,
+            title={"en": "Longer opening hours"},
+            statement={"en": "We ask the library to open on Sundays."},
+            response={"en": "The library opens on Sundays from May."},
+        )
+    )
     db.session.commit()
     login(client, staff, lang="en")
     response = client.get(url(panel.engagement))
@@ -184,6 +193,10 @@ def test_panel_texts_are_listed(client, staff):
     html = response.get_data(as_text=True)
     assert "Raati neuvoo kirjastoa." in item(section(html, "fi"), "Purpose")
     assert "Four evenings." in item(section(html, "en"), "Meeting plan")
+    english = section(html, "en")
+    assert "Longer opening hours" in item(english, "Statement 1 of the panel")
+    assert "open on Sundays." in item(english, "Text of statement 1")
+    assert "opens on Sundays from May." in item(english, "The service's response to statement 1")
     overview = client.get(f"/en/staff/panels/{panel.engagement.public_id}/")
     assert f'<a href="{url(panel.engagement)}">Check language</a>' in overview.get_data(
         as_text=True
@@ -268,4 +281,4 @@ def item(html: str, label: str) -> str:
     for article in re.findall(r"<article.*?</article>", html, re.S):
         if re.search(rf"<h3[^>]*>{re.escape(label)}</h3>", article):
             return article
-    raise AssertionError(f"no text labelled {label!r}")
+    raise AssertionError(f"no text labelled {label!r}: {re.findall(r'<h3[^>]*>(.*?)</h3>', html)}")
