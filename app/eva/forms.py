@@ -221,7 +221,9 @@ def change_form(
         languages = MultiCheckboxField(
             _l("Languages the hearing is offered in"),
             choices=LANGUAGE_CHOICES,
-            description=_l("Publishing needs every text in every language chosen here."),
+            description=_l(
+                "Before you publish, write every text in every language you chose here."
+            ),
         )
         focus_areas = MultiCheckboxField(
             _l("Focus areas of the welfare plan"), choices=focus_area_choices

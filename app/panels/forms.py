@@ -190,7 +190,9 @@ def settings_form(
         target_size = _size_field()
         is_open = _open_field()
         languages = _languages_field(
-            description=_l("Publishing needs the name and purpose in every language chosen here.")
+            description=_l(
+                "Before you publish, write the name and purpose in every language you chose here."
+            )
         )
         focus_areas = MultiCheckboxField(
             _l("Focus areas of the welfare plan"), choices=focus_area_choices

@@ -96,7 +96,9 @@ def attendance_form(choices: Sequence[tuple[int, str]], **kwargs: Any) -> BaseFo
             _l("Members present at the meeting"),
             choices=list(choices),
             coerce=int,
-            description=_l("Tick everyone who was there. Saving replaces the earlier marks."),
+            description=_l(
+                "Tick everyone who was there. When you save, these marks replace the earlier ones."
+            ),
         )
 
     return AttendanceForm(**kwargs)
