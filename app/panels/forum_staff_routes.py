@@ -77,10 +77,7 @@ def thread(public_id: str, thread_id: int):
         abort(404)
     form = PostForm() if request.method == "POST" else PostForm(formdata=None)
     if form.validate_on_submit():
-        try:
-            parent_id = int(form.parent_id.data) if form.parent_id.data else None
-        except ValueError:
-            parent_id = None
+        parent_id = form.parent_post_id()
         try:
             post = forum.reply(
                 panel, found, form.body.data, g.lang, user=current_user, parent_id=parent_id

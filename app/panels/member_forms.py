@@ -58,6 +58,13 @@ class PostForm(BaseForm):
     body = _body(_l("Your message"))
     parent_id = HiddenField()
 
+    def parent_post_id(self) -> int | None:
+        """The message this one replies to; None for a new message or a garbled field."""
+        try:
+            return int(self.parent_id.data) if self.parent_id.data else None
+        except ValueError:
+            return None
+
 
 class EditForm(BaseForm):
     body = _body(_l("Your message"))

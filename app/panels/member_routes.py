@@ -338,10 +338,7 @@ def thread(public_id: str, thread_id: int):
         form = PostForm(formdata=None, data={"parent_id": request.args.get("reply_to", "")})
     parent_id = request.args.get("reply_to", type=int) if request.method == "GET" else None
     if form.validate_on_submit():
-        try:
-            parent_id = int(form.parent_id.data) if form.parent_id.data else None
-        except ValueError:
-            parent_id = None
+        parent_id = form.parent_post_id()
         try:
             post = forum.reply(
                 panel, thread, form.body.data, g.lang, member=member, parent_id=parent_id
