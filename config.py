@@ -67,7 +67,9 @@ class Config:
 
     SECRET_KEY = os.environ.get("SECRET_KEY")
     SQLALCHEMY_DATABASE_URI = os.environ.get("DATABASE_URL")
-    SQLALCHEMY_ENGINE_OPTIONS: dict = {"pool_pre_ping": True}
+    #: hide_parameters: database errors (and so logs and tracebacks) never show the values
+    #: of a statement: they are residents' e-mail addresses and answers.
+    SQLALCHEMY_ENGINE_OPTIONS: dict = {"pool_pre_ping": True, "hide_parameters": True}
 
     LANGUAGES = ("fi", "sv", "en")
     BABEL_DEFAULT_LOCALE = "fi"
@@ -94,6 +96,9 @@ class Config:
 
     RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
     RATELIMIT_HEADERS_ENABLED = True
+    #: Public forms (comments, panel applications, data requests) sent
+    #: back faster than this after they were shown are asked again: robots are that fast.
+    SPAM_MIN_FILL_SECONDS = float(os.environ.get("SPAM_MIN_FILL_SECONDS", "3"))
     #: Failed sign-ins allowed per client address.
     LOGIN_RATE_LIMIT = os.environ.get("LOGIN_RATE_LIMIT", "5 per minute; 30 per hour")
     PASSWORD_RESET_RATE_LIMIT = os.environ.get("PASSWORD_RESET_RATE_LIMIT", "5 per hour")
@@ -136,6 +141,7 @@ class Testing(Config):
     SQLALCHEMY_DATABASE_URI = os.environ.get("TEST_DATABASE_URL", "sqlite://")
     WTF_CSRF_ENABLED = False
     RATELIMIT_ENABLED = False
+    SPAM_MIN_FILL_SECONDS = 0.0
     EXPORT_JOBS_INLINE = True
     MAIL_SERVER = None
     SERVER_NAME = "localhost"
@@ -145,7 +151,12 @@ class Production(Config):
     SESSION_COOKIE_SECURE = True
     PREFERRED_URL_SCHEME = "https"
     HSTS = True
-    SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True, "pool_size": 5, "max_overflow": 5}
+    SQLALCHEMY_ENGINE_OPTIONS = {
+        "pool_pre_ping": True,
+        "hide_parameters": True,
+        "pool_size": 5,
+        "max_overflow": 5,
+    }
 
     @classmethod
     def check(cls) -> None:

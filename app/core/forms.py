@@ -1,13 +1,16 @@
-"""Form pieces shared by the features: translated-text fields."""
+"""Form pieces shared by the features: translated-text fields, the error list, the robot guard."""
 
 from __future__ import annotations
 
+import time
 from typing import Any
 
+from flask import current_app
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import FieldList, Form, FormField, StringField, TextAreaField
-from wtforms.validators import DataRequired, Length, Optional
+from itsdangerous import BadData, URLSafeTimedSerializer
+from wtforms import FieldList, Form, FormField, HiddenField, StringField, TextAreaField
+from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
 from app.i18n import LANGUAGE_NAMES, LOCALES
 
@@ -82,3 +85,60 @@ class BaseForm(FlaskForm):
 
         walk(self, "")
         return items
+
+
+#: A form shown longer ago than this is stamped again (and sent once more by the resident).
+FORM_STAMP_MAX_AGE = 24 * 3600
+
+
+def _stamper() -> URLSafeTimedSerializer:
+    return URLSafeTimedSerializer(current_app.secret_key, salt="form-started")
+
+
+def form_stamp() -> str:
+    """A signed "this form was shown now" value for :class:`GuardedForm`'s hidden field."""
+    return _stamper().dumps(1)
+
+
+class GuardedForm(BaseForm):
+    """A public form that tells robots from people without a CAPTCHA (an image test many
+    people cannot pass):
+
+    - ``website`` is a trap: it is hidden from people (``forms.robot_guard``), robots fill it.
+      :meth:`is_trapped` tells the view, which then stores nothing and answers as if it had.
+    - ``started`` is a signed time when the form was shown. A form sent back faster than
+      ``SPAM_MIN_FILL_SECONDS`` is refused with a message and everything typed kept; the
+      resident sends it again (the time is kept, so the second try passes). A missing, forged
+      or day-old time is stamped anew and the form asks to be sent again.
+    """
+
+    # i18n: A field people do not see; only robots fill it in.
+    website = StringField(
+        _l("Leave this field empty"), render_kw={"autocomplete": "off", "tabindex": "-1"}
+    )
+    # i18n: The label of a hidden field; shown only with its error message in the error list.
+    started = HiddenField(_l("The form"))
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if not self.started.data:
+            self.started.data = form_stamp()
+
+    def is_trapped(self) -> bool:
+        """A robot filled in the trap field."""
+        return bool(self.website.data)
+
+    def validate_started(self, field: HiddenField) -> None:
+        try:
+            _, stamped = _stamper().loads(
+                field.data or "", max_age=FORM_STAMP_MAX_AGE, return_timestamp=True
+            )
+        except BadData:
+            field.data = form_stamp()
+            raise ValidationError(
+                _l("The form was open for a long time. Check what you wrote and send it again.")
+            ) from None
+        if time.time() - stamped.timestamp() < current_app.config["SPAM_MIN_FILL_SECONDS"]:
+            raise ValidationError(
+                _l("You sent the form very quickly. Check what you wrote and send it again.")
+            )

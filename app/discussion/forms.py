@@ -6,7 +6,7 @@ from flask_babel import lazy_gettext as _l
 from wtforms import BooleanField, HiddenField, RadioField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
 
-from app.core.forms import BaseForm
+from app.core.forms import BaseForm, GuardedForm
 from app.discussion.models import HIDE_REASONS, REPORT_REASONS
 from app.discussion.services import (
     BODY_MAX,
@@ -45,8 +45,8 @@ def _body_field(label: object, description: object = "") -> TextAreaField:
     )
 
 
-class CommentForm(BaseForm):
-    """A resident's comment or reply; ``website`` is a trap for robots and must stay empty."""
+class CommentForm(GuardedForm):
+    """A resident's comment or reply (guarded against robots)."""
 
     nickname = StringField(
         _l("Nickname"),
@@ -66,10 +66,6 @@ class CommentForm(BaseForm):
             "Everyone can read your comment. A moderator hides comments that contain "
             "personal data or insults."
         ),
-    )
-    # i18n: A field people do not see; only robots fill it in.
-    website = StringField(
-        _l("Leave this field empty"), render_kw={"autocomplete": "off", "tabindex": "-1"}
     )
     parent_id = HiddenField()
     #: Where to return after posting: "engagement" (the hearing page) or the comments page.

@@ -19,6 +19,7 @@ from markupsafe import Markup, escape
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
+from app.core.security import parse_id
 from app.discussion import services
 from app.discussion.forms import CommentForm, ReportForm
 from app.discussion.models import PostState
@@ -95,14 +96,6 @@ def _engagement(public_id: str) -> Engagement:
     return engagement
 
 
-def _int(value: str | None) -> int | None:
-    try:
-        number = int(value or "")
-    except ValueError:
-        return None
-    return number if number > 0 else None
-
-
 def _reply_view(engagement: Engagement, post_id: int | None) -> services.PostView | None:
     post = services.reply_target(engagement, post_id)
     return services.post_view(post) if post is not None else None
@@ -124,14 +117,14 @@ def comments(public_id: str):
     engagement = _engagement(public_id)
     if request.method == "POST":
         form = CommentForm()
-        reply_to = _int(form.parent_id.data)
+        reply_to = parse_id(form.parent_id.data)
     else:
-        reply_to = request.args.get("reply_to", type=int)
+        reply_to = request.args.get("reply_to", type=parse_id)
         form = CommentForm(formdata=None, data={"parent_id": reply_to or ""})
     page = request.args.get("page", 1, type=int)
     if request.method == "POST" and services.discussion_for(engagement) is None:
         abort(404)
-    if request.method == "POST" and form.website.data:
+    if request.method == "POST" and form.is_trapped():
         # A robot filled in the trap field: nothing is stored, and it is not told so.
         flash(_("Thank you for your comment."), "success")
         return redirect(_comments_url(public_id, "comments", form.return_to.data))

@@ -13,7 +13,7 @@ from typing import Any
 from flask_babel import lazy_gettext as _l
 from wtforms import BooleanField, RadioField, SelectField, StringField, TextAreaField
 
-from app.core.forms import BaseForm
+from app.core.forms import BaseForm, GuardedForm
 from app.panels import services
 from app.panels.models import Panel
 
@@ -76,7 +76,7 @@ def _band_field(panel: Panel, dimension: str, locale: str) -> RadioField | Selec
     return RadioField(label, **kwargs)
 
 
-class _ApplyFormBase(BaseForm):
+class _ApplyFormBase(GuardedForm):
     dimensions: tuple[str, ...] = ()
 
     def application(self, locale: str) -> services.ApplicationInput:
@@ -127,9 +127,5 @@ def apply_form(panel: Panel, locale: str, **kwargs: Any) -> _ApplyFormBase:
     )
     ApplyForm.consent = BooleanField(
         _l("I agree that my application is stored as described above.")
-    )
-    # i18n: A field people do not see; only robots fill it in.
-    ApplyForm.website = StringField(
-        _l("Leave this field empty"), render_kw={"autocomplete": "off", "tabindex": "-1"}
     )
     return ApplyForm(**kwargs)

@@ -66,7 +66,7 @@ def apply(public_id: str):
     if not panel.engagement.is_open():
         return _closed(panel, 409 if request.method == "POST" else 200)
     form = apply_form(panel, g.lang)
-    if request.method == "POST" and form.website.data:
+    if request.method == "POST" and form.is_trapped():
         # A robot filled in the trap field: nothing is stored, and it is not told so.
         return _thanks(public_id, "applicant")
     if form.validate_on_submit():
