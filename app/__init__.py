@@ -28,6 +28,10 @@ def create_app(config_class: type[Config] | None = None) -> Flask:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=count, x_proto=count, x_host=count)
     register_logging(app)
     register_extensions(app)
+
+    from app.core.security import register_converters
+
+    register_converters(app)
     register_blueprints(app)
     register_templates(app)
 
@@ -97,6 +101,7 @@ def register_blueprints(app: Flask) -> None:
     from app.plainlang.settings_routes import bp as plainlang_settings_bp
     from app.plan.routes import bp as plan_bp
     from app.plan.routes import root_bp
+    from app.privacy.routes import bp as privacy_bp
     from app.questionnaires.builder_routes import bp as builder_bp
     from app.questionnaires.export_routes import bp as export_bp
     from app.questionnaires.import_routes import bp as import_bp
@@ -138,6 +143,7 @@ def register_blueprints(app: Flask) -> None:
         panel_polls_bp,
         panel_members_bp,
         panel_forum_staff_bp,
+        privacy_bp,
     ):
         app.register_blueprint(blueprint)
 

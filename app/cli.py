@@ -184,7 +184,8 @@ def demo_generate(
 def register_cli(app: Flask) -> None:
     from app.panels.cli import panels_cli
     from app.plainlang.cli import plainlang_cli
+    from app.privacy.cli import retention_cli
 
     groups = (plan_cli, users_cli, outbox_cli, demo_cli, surveys_cli, eva_cli, export_cli)
-    for group in (*groups, panels_cli, plainlang_cli):
+    for group in (*groups, panels_cli, plainlang_cli, retention_cli):
         app.cli.add_command(group)

@@ -20,6 +20,7 @@ from app.panels.models import (
 )
 from app.participation.models import ExportJob, OfflineParticipation, PopulationGroup
 from app.plan.models import Department, FocusArea, Plan, StrategicGoal
+from app.privacy.models import DataRequest
 from app.questionnaires.models import (
     Answer,
     Question,
@@ -46,6 +47,7 @@ __all__ = [
     "AssessedArea",
     "Assessment",
     "AuditLog",
+    "DataRequest",
     "Department",
     "Discussion",
     "Engagement",

@@ -31,6 +31,7 @@ SAMPLE_ARGS = {
     "member_id": 1,
     "statement_id": 1,
     "thread_id": 1,
+    "request_id": 1,
 }
 
 

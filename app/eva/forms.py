@@ -232,6 +232,13 @@ def change_form(
             _l("Privacy note"),
             _l("Optional. What personal data is collected, why, and how long it is kept."),
         )
+        retention_days = IntegerField(
+            _l("Keep contact details and free text for (days after closing)"),
+            validators=[
+                NumberRange(30, 3650, message=_l("Enter a number from %(min)s to %(max)s.")),
+            ],
+            default=365,
+        )
 
         def validate_languages(self, field: Any) -> None:
             if not field.data:

@@ -246,6 +246,8 @@ class ChangeInput:
     opens_at: datetime | None
     closes_at: datetime | None
     privacy_note: dict[str, str]
+    #: Days after closing when free text and contact e-mails are removed (flask retention run).
+    retention_days: int = 365
 
 
 ENGAGEMENT_TEXTS = ("title", "summary", "privacy_note")
@@ -285,6 +287,7 @@ def update_change(assessment: Assessment, change: ChangeInput) -> None:
         (assessment, "children_affected", change.children_affected),
         (engagement, "opens_at", change.opens_at),
         (engagement, "closes_at", change.closes_at),
+        (engagement, "retention_days", change.retention_days),
     ):
         if getattr(obj, name) != value:
             changed.append(name)

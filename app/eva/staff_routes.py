@@ -269,6 +269,7 @@ def _change_data(assessment: Assessment) -> dict[str, Any]:
         "closes_at": to_local(engagement.closes_at),
         "languages": list(engagement.languages),
         "focus_areas": [area.code for area in engagement.focus_areas],
+        "retention_days": engagement.retention_days,
     }
 
 
@@ -303,6 +304,7 @@ def change(public_id: str):
             opens_at=to_utc(form.opens_at.data),
             closes_at=to_utc(form.closes_at.data),
             privacy_note=form.privacy_note.data,
+            retention_days=form.retention_days.data,
         )
         try:
             services.update_change(assessment, change_input)
@@ -467,7 +469,7 @@ def areas(public_id: str):
     problems: list[str] = []
     if form.validate_on_submit():
         try:
-            services.set_areas(assessment, form.areas.data)
+            services.set_areas(assessment, form.areas.data or [])
         except EvaError as error:
             db.session.rollback()
             problems = error.problems

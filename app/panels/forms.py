@@ -134,7 +134,7 @@ def new_panel_form(focus_area_choices: list[tuple[str, str]], **kwargs: Any) -> 
         def validate(self, extra_validators: Any = None) -> bool:
             ok = super().validate(extra_validators)
             chosen = [loc for loc in LOCALES if loc in (self.languages.data or [])]
-            if not any((self.title.data or {}).get(loc, "").strip() for loc in chosen):
+            if not any(((self.title.data or {}).get(loc) or "").strip() for loc in chosen):
                 first = chosen[0] if chosen else "fi"
                 self.title[first].errors = [
                     *self.title[first].errors,
@@ -196,6 +196,13 @@ def settings_form(
         )
         focus_areas = MultiCheckboxField(
             _l("Focus areas of the welfare plan"), choices=focus_area_choices
+        )
+        retention_days = IntegerField(
+            _l("Keep members' contact details for (days after the term ends)"),
+            validators=[
+                NumberRange(30, 3650, message=_l("Enter a number from %(min)s to %(max)s.")),
+            ],
+            default=365,
         )
 
         def validate_term_end(self, field: Any) -> None:

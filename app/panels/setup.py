@@ -105,6 +105,8 @@ class SettingsInput:
     closes_at: datetime | None
     target_size: int
     is_open: bool
+    #: Days after the term ends (or applications close) when personal data is removed.
+    retention_days: int = 365
 
 
 def has_applications(panel: Panel) -> bool:
@@ -139,6 +141,7 @@ def update_settings(panel: Panel, data: SettingsInput) -> None:
         "languages": list(engagement.languages),
         "target_size": panel.target_size,
         "is_open": panel.is_open,
+        "retention_days": engagement.retention_days,
     }
     engagement.languages = languages
     engagement.focus_areas = list(data.focus_areas)
@@ -159,8 +162,14 @@ def update_settings(panel: Panel, data: SettingsInput) -> None:
     panel.term_end = data.term_end
     panel.target_size = data.target_size
     panel.is_open = data.is_open
+    engagement.retention_days = data.retention_days
     db.session.flush()
-    after = {"languages": languages, "target_size": data.target_size, "is_open": data.is_open}
+    after = {
+        "languages": languages,
+        "target_size": data.target_size,
+        "is_open": data.is_open,
+        "retention_days": data.retention_days,
+    }
     changed = sorted(key for key in before if before[key] != after[key])
     audit.record("panel.settings", _target(panel), changed=changed)
 

@@ -74,7 +74,9 @@ STATUS_LABELS = {
 
 
 def error_text(error: PanelError) -> str:
-    return str(ERRORS.get(error.reason, _l("The change was refused.")))
+    return str(
+        ERRORS.get(error.reason, _l("We could not save the change. Check it and try again."))
+    )
 
 
 def missing_text(code: str) -> str:
@@ -213,6 +215,7 @@ def _settings_data(panel: Panel) -> dict[str, Any]:
         "is_open": panel.is_open,
         "languages": list(engagement.languages),
         "focus_areas": [area.code for area in engagement.focus_areas],
+        "retention_days": engagement.retention_days,
     }
 
 
@@ -242,6 +245,7 @@ def settings(public_id: str):
             closes_at=to_utc(form.closes_at.data),
             target_size=form.target_size.data,
             is_open=form.is_open.data,
+            retention_days=form.retention_days.data,
         )
         try:
             setup.update_settings(panel, data)

@@ -95,6 +95,7 @@ def test_change_texts_are_saved_per_language(client, staff):
         "closes_at": "2031-02-28T16:00",
         "languages": ["fi", "sv", "en"],
         "focus_areas": ["HK-01"],
+        "retention_days": "90",
     }
     response = client.post(location + "change", data=form)
     assert response.status_code == 302
@@ -109,6 +110,7 @@ def test_change_texts_are_saved_per_language(client, staff):
     assert assessment.decision_maker == {"fi": "Hyvinvointilautakunta"}
     assert assessment.decision_due.isoformat() == "2031-03-12"
     assert engagement.closes_at.isoformat() == "2031-02-28T14:00:00+00:00"  # Finnish time
+    assert engagement.retention_days == 90
     page = client.get(location + "change").get_data(as_text=True)
     assert 'value="Hälsostationens öppettider"' in page
 

@@ -230,6 +230,13 @@ def test_settings_are_saved_and_shown_again(client, panel_url):
     assert 'name="purpose-sv"' not in html  # only the offered languages
 
 
+def test_the_retention_period_is_saved(client, panel_url):
+    response = client.post(panel_url + "settings", data=settings_form(retention_days="180"))
+    assert response.status_code == 302
+    assert only_panel().engagement.retention_days == 180
+    assert 'value="180"' in client.get(panel_url + "settings").get_data(as_text=True)
+
+
 def test_settings_close_in_finnish_time(client, panel_url):
     response = client.post(panel_url + "settings", data=settings_form(closes_at="2031-02-28T16:00"))
     assert response.status_code == 302
@@ -245,6 +252,7 @@ def test_settings_close_in_finnish_time(client, panel_url):
             "Applications must close after they open.",
         ),
         ({"target_size": "201"}, "Write a number of seats from 1 to 200."),
+        ({"retention_days": "5"}, "Enter a number from 30 to 3650."),
     ],
 )
 def test_bad_settings_are_refused_with_the_input_kept(client, panel_url, changes, message):
