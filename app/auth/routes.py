@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, datetime, timedelta
 
 from flask import (
@@ -76,9 +77,19 @@ def end_old_sessions() -> None:
         session.clear()
 
 
+#: Backslashes, whitespace and control characters: browsers drop or turn some of them into "/"
+#: (``/<TAB>/evil.example`` is ``//evil.example``), and a line break cannot go in a header.
+_UNSAFE_IN_NEXT = re.compile(r"[\\\s\x00-\x1f\x7f]")
+
+
 def _safe_next(target: str | None) -> str | None:
     # Only paths on this site: no scheme, no host, no protocol-relative //evil.
-    if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:
+    if (
+        target
+        and target.startswith("/")
+        and not target.startswith("//")
+        and not _UNSAFE_IN_NEXT.search(target)
+    ):
         return target
     return None
 

@@ -1,8 +1,15 @@
-"""Security headers on every response."""
+"""Security headers on every response, and ids from addresses and forms the database can hold."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from flask import Flask, Response, current_app
+from werkzeug.routing import IntegerConverter, Map
+
+#: The largest id either database holds (a signed 64-bit integer); a larger number typed into an
+#: address or a form would make the database driver fail instead of finding nothing.
+MAX_ID = 2**63 - 1
 
 CSP = "; ".join(
     [
@@ -46,3 +53,26 @@ def _add_headers(response: Response) -> Response:
 
 def register_security(app: Flask) -> None:
     app.after_request(_add_headers)
+
+
+class IdConverter(IntegerConverter):
+    """``<int:...>`` in routes: a number too large for an id matches no route (404, not 500)."""
+
+    def __init__(self, url_map: Map, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("max", MAX_ID)
+        super().__init__(url_map, *args, **kwargs)
+
+
+def parse_id(value: str | None) -> int | None:
+    """An id from a form field or the query string: a positive whole number the database can
+    hold, else None. For ``request.args.get(name, type=parse_id)`` too."""
+    try:
+        number = int(value or "")
+    except ValueError:
+        return None
+    return number if 0 < number <= MAX_ID else None
+
+
+def register_converters(app: Flask) -> None:
+    """Before the blueprints: their rules pick their converters when they are added."""
+    app.url_map.converters["int"] = IdConverter

@@ -69,8 +69,9 @@ def clean_body(text: str | None) -> str:
     stripped."""
     if not text:
         return ""
-    text = unicodedata.normalize("NFC", text).replace("\r\n", "\n").replace("\r", "\n")
-    text = _UNWANTED.sub("", text)
+    text = _UNWANTED.sub("", text.replace("\r\n", "\n").replace("\r", "\n"))
+    # After the removal: a control character between a letter and its accent kept them apart.
+    text = unicodedata.normalize("NFC", text)
     text = _TRAILING_SPACE.sub("\n", text)
     text = _BLANK_RUN.sub("\n\n\n", text)
     return text.strip()

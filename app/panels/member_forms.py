@@ -7,6 +7,7 @@ from wtforms import BooleanField, EmailField, HiddenField, StringField, TextArea
 from wtforms.validators import DataRequired, Email, Length
 
 from app.core.forms import BaseForm
+from app.core.security import parse_id
 from app.discussion.services import BODY_MAX, BODY_MIN, clean_body, clean_line
 from app.panels.forum import TITLE_MAX
 
@@ -60,10 +61,7 @@ class PostForm(BaseForm):
 
     def parent_post_id(self) -> int | None:
         """The message this one replies to; None for a new message or a garbled field."""
-        try:
-            return int(self.parent_id.data) if self.parent_id.data else None
-        except ValueError:
-            return None
+        return parse_id(self.parent_id.data)
 
 
 class EditForm(BaseForm):

@@ -23,6 +23,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
 from app.core.mail import queue_email
+from app.core.security import parse_id
 from app.discussion import services as discussion
 from app.discussion.forms import ReportForm
 from app.discussion.models import PostState
@@ -336,7 +337,7 @@ def thread(public_id: str, thread_id: int):
         form = PostForm()
     else:
         form = PostForm(formdata=None, data={"parent_id": request.args.get("reply_to", "")})
-    parent_id = request.args.get("reply_to", type=int) if request.method == "GET" else None
+    parent_id = request.args.get("reply_to", type=parse_id) if request.method == "GET" else None
     if form.validate_on_submit():
         parent_id = form.parent_post_id()
         try:

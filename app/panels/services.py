@@ -12,6 +12,7 @@ import unicodedata
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
+from email_validator import EmailNotValidError, validate_email
 from flask import url_for
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
@@ -50,7 +51,9 @@ DIMENSION_LABELS = {
     "gender": _l("Gender"),
 }
 MAX_MOTIVATION = 2000
-_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+#: The longest name and e-mail address the participants table holds.
+MAX_NAME = 120
+MAX_EMAIL = 320
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u202a-\u202e\u2066-\u2069]")
 
 
@@ -159,11 +162,12 @@ class ApplicationInput:
 def problems(panel: Panel, data: ApplicationInput) -> list[tuple[str, str]]:
     """Every rule the application breaks, as (field, reason) pairs in the form's order."""
     found = []
-    if not data.name.strip():
+    name = _clean_text(data.name, MAX_NAME + 1)
+    if not name:
         found.append(("name", "name_missing"))
-    elif len(data.name.strip()) > 120:
+    elif len(name) > MAX_NAME:
         found.append(("name", "name_too_long"))
-    if not _EMAIL.match(data.email.strip()):
+    if not _valid_email(data.email.strip()):
         found.append(("email", "email_invalid"))
     for dimension in dimensions(panel):
         code = data.bands.get(dimension) or ""
@@ -176,6 +180,19 @@ def problems(panel: Panel, data: ApplicationInput) -> list[tuple[str, str]]:
     return found
 
 
+def _valid_email(address: str) -> bool:
+    """An address the sign-in form takes too (the same check as WTForms' Email validator), that
+    fits the table and that an e-mail header can carry (no line separators or control
+    characters)."""
+    if len(address.lower()) > MAX_EMAIL:
+        return False
+    try:
+        validate_email(address, check_deliverability=False)
+    except EmailNotValidError:
+        return False
+    return True
+
+
 def participant_for(email: str, name: str, locale: str) -> Participant:
     """The participant with this address, created when new. Flushes."""
     address = email.strip().lower()
@@ -183,7 +200,7 @@ def participant_for(email: str, name: str, locale: str) -> Participant:
     if participant is None:
         participant = Participant(email=address)
         db.session.add(participant)
-    participant.name = name.strip()[:120]
+    participant.name = _clean_text(name, MAX_NAME)
     participant.locale = locale if locale in LOCALES else "fi"
     db.session.flush()
     return participant

@@ -39,7 +39,9 @@ FIRST_SHEET_PART = "xl/worksheets/sheet1.xml"
 MAX_TEXT = 32767
 
 _ESCAPED_ESCAPE = re.compile("(_x[0-9a-fA-F]{4}_)")
-_CONTROL = re.compile(r"([\x00-\x08\x0b-\x1f])")
+#: Characters XML 1.0 does not allow (control characters and the non-characters U+FFFE and
+#: U+FFFF), written as Excel's ``_xHHHH_`` escapes: unescaped, they make the file unreadable.
+_CONTROL = re.compile(r"([\x00-\x08\x0b-\x1f\ufffe\uffff])")
 _EDGE_SPACE = re.compile(r"^\s|\s$")
 _DIMENSION = re.compile(r'<dimension ref="[^"]*"/>')
 

@@ -7,6 +7,7 @@ from flask_babel import format_percent
 from flask_babel import gettext as _
 from sqlalchemy import select
 
+from app.core.security import parse_id
 from app.engagements.access import current_engagement, engagement_required
 from app.engagements.models import Engagement, Status
 from app.extensions import db
@@ -88,7 +89,7 @@ def _question_code(question_id: int) -> str:
 def hide_answer(public_id: str):
     """Hide a written answer from the residents' results page, or show it again."""
     engagement = current_engagement()
-    answer = services.written_answer(engagement, request.form.get("answer", type=int))
+    answer = services.written_answer(engagement, request.form.get("answer", type=parse_id))
     if answer is None:
         abort(404)
     hidden = request.form.get("hidden") == "1"
@@ -106,7 +107,7 @@ def hide_answer(public_id: str):
 def redact_answer(public_id: str):
     """Save a version of a written answer without personal data for the published results."""
     engagement = current_engagement()
-    answer = services.written_answer(engagement, request.args.get("answer", type=int))
+    answer = services.written_answer(engagement, request.args.get("answer", type=parse_id))
     if answer is None:
         abort(404)
     code = _question_code(answer.question_id)

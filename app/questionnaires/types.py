@@ -59,8 +59,9 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 def clean_text(raw: str, multiline: bool) -> str:
     """Respondent text as typed, minus control characters; stored exactly, never evaluated."""
-    text = unicodedata.normalize("NFC", raw.replace("\r\n", "\n").replace("\r", "\n"))
-    text = _CONTROL.sub("", text)
+    text = _CONTROL.sub("", raw.replace("\r\n", "\n").replace("\r", "\n"))
+    # After the removal: a control character between a letter and its accent kept them apart.
+    text = unicodedata.normalize("NFC", text)
     if not multiline:
         text = " ".join(text.split("\n"))
     return text.strip()
@@ -346,6 +347,11 @@ class Ranking(QuestionType):
         return self.required_problem(question, parsed)
 
 
+#: The largest number (either sign) an answer may be: the answers table holds 12 digits before
+#: the decimal point (Numeric(18, 6)); a larger one would be stored wrong or not at all.
+NUMBER_LIMIT = 999_999_999_999
+
+
 @register
 class Number(QuestionType):
     """A number, Finnish decimal comma accepted, with optional min, max and whole numbers only."""
@@ -362,6 +368,10 @@ class Number(QuestionType):
         settings = question.settings
         if number is None:
             parsed.problems.append(Problem("not_a_number"))
+        elif number > NUMBER_LIMIT:
+            parsed.problems.append(Problem("too_large", {"max": NUMBER_LIMIT}))
+        elif number < -NUMBER_LIMIT:
+            parsed.problems.append(Problem("too_small", {"min": -NUMBER_LIMIT}))
         elif settings.get("integer") and number != number.to_integral_value():
             parsed.problems.append(Problem("not_a_whole_number"))
         elif settings.get("min") is not None and number < Decimal(str(settings["min"])):
