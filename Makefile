@@ -6,7 +6,7 @@ export FLASK_APP := wsgi.py
 SQLITE_URL := sqlite:///$(CURDIR)/instance/osallistu.sqlite3
 PG_TEST_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/test
 
-.PHONY: run test test-only test-pg lint fmt e2e bench db-upgrade db-migrate i18n-extract i18n-update i18n-compile i18n-check clean
+.PHONY: audit-deps run test test-only test-pg lint fmt e2e bench bench-faults load-check db-upgrade db-migrate i18n-extract i18n-update i18n-compile i18n-check clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -71,5 +71,26 @@ bench: install i18n-compile
 	$(BIN)/python bench/pages.py
 	$(BIN)/python bench/resident_flow.py
 
+# Load and fault drills (bench/load_faults.py): 200 residents on PostgreSQL and 50 on SQLite for
+# 60 s, a killed worker, Redis down, and a PostgreSQL restart: it restarts the whole local cluster.
+bench-faults: install i18n-compile
+	$(BIN)/python bench/load_faults.py
+
+# The short version of bench-faults that CI runs (a few minutes; also restarts PostgreSQL).
+load-check: install i18n-compile
+	$(BIN)/python bench/load_faults.py --short
+
+# Known vulnerabilities in the pinned dependencies (pip-audit, in its own venv so its own
+# dependencies stay out of the app's). Fails on any known vulnerability; lists what the
+# vulnerability service could not look up.
+AUDIT_VENV := .venv-audit
+$(AUDIT_VENV)/bin/pip-audit:
+	$(PYTHON) -m venv $(AUDIT_VENV)
+	$(AUDIT_VENV)/bin/pip install --quiet --disable-pip-version-check pip-audit==2.10.1
+
+audit-deps: $(AUDIT_VENV)/bin/pip-audit
+	$(AUDIT_VENV)/bin/pip-audit --progress-spinner off --disable-pip --no-deps \
+		-r requirements.txt -r requirements-dev.txt -r requirements-e2e.txt
+
 clean:
-	rm -rf $(VENV) instance/*.sqlite3* instance/outbox
+	rm -rf $(VENV) $(AUDIT_VENV) instance/*.sqlite3* instance/outbox

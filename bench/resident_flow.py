@@ -1134,11 +1134,23 @@ class Phase:
         return sum(result[key] for result in self.results)
 
 
-def run_phase(jobs: list[dict[str, Any]], server_pid: int, warmup: float, duration: float) -> Phase:
+def run_phase(
+    jobs: list[dict[str, Any]],
+    server_pid: int,
+    warmup: float,
+    duration: float,
+    target: Callable[[dict[str, Any], Any, Any], None] = client_main,
+    on_start: Callable[[float], None] | None = None,
+) -> Phase:
+    """Run ``jobs`` in client processes (``target``, client_main's signature) and measure.
+
+    ``on_start`` is called with the phase's start (``time.monotonic()``, the clock the clients'
+    windows use) once every client process is ready.
+    """
     context = multiprocessing.get_context("spawn")
     barrier = context.Barrier(len(jobs) + 1)
     results = context.Queue()
-    processes = [context.Process(target=client_main, args=(job, barrier, results)) for job in jobs]
+    processes = [context.Process(target=target, args=(job, barrier, results)) for job in jobs]
     for process in processes:
         process.start()
     collected: list[dict[str, Any]] = []
@@ -1148,6 +1160,8 @@ def run_phase(jobs: list[dict[str, Any]], server_pid: int, warmup: float, durati
         except threading.BrokenBarrierError:
             raise BenchError("the client processes did not start") from None
         start = time.monotonic()
+        if on_start is not None:
+            on_start(start)
         time.sleep(max(0.0, start + warmup - time.monotonic()))
         server0, machine0 = process_tree_ticks(server_pid), machine_ticks()
         time.sleep(max(0.0, start + warmup + duration - time.monotonic()))

@@ -87,12 +87,14 @@ def base_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
             capture_output=True,
         )
     port = _free_port()
+    # The server's log goes to a file: a pipe nobody reads fills up and then blocks the server.
+    log = (data / "gunicorn.log").open("wb")
     server = subprocess.Popen(  # noqa: S603
         [BIN / "gunicorn", "--workers", "2", "--bind", f"127.0.0.1:{port}", "wsgi:app"],
         cwd=ROOT,
         env=env,
         stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
+        stderr=log,
     )
     url = f"http://127.0.0.1:{port}"
     try:
@@ -104,6 +106,7 @@ def base_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
             server.wait(timeout=10)
         except subprocess.TimeoutExpired:
             server.kill()
+        log.close()
 
 
 @pytest.fixture(scope="session")

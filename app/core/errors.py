@@ -8,7 +8,7 @@ from flask import Flask, g, jsonify, render_template, request
 from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
 from sqlalchemy import text
-from sqlalchemy.exc import OperationalError, SQLAlchemyError
+from sqlalchemy.exc import DBAPIError, OperationalError, SQLAlchemyError
 from werkzeug.exceptions import HTTPException, InternalServerError, MethodNotAllowed
 
 from app.extensions import db
@@ -121,7 +121,26 @@ def healthz():  # noqa: ANN201
     return jsonify(status="ok" if status == 200 else "degraded", database=database), status
 
 
+def close_session(_error: BaseException | None = None) -> None:
+    """End the request's database session without failing a response already made.
+
+    When the database restarts between a request's last statement and this teardown, the
+    rollback on closing fails; raised here it would turn the response (perhaps the redirect to
+    a stored answer's receipt) into the server's bare 500. The session is invalidated instead:
+    its connection is thrown away and the pool opens a new one.
+    """
+    try:
+        db.session.remove()
+    except DBAPIError as error:
+        log.warning("database connection lost after the response: %s", type(error.orig).__name__)
+        db.session().invalidate()
+        db.session.remove()
+
+
 def register_errors(app: Flask) -> None:
+    # Registered after Flask-SQLAlchemy's teardown, so it runs before it (teardowns run last
+    # registered first); that one then finds the session closed.
+    app.teardown_appcontext(close_session)
     app.register_error_handler(HTTPException, handle_http_error)
     app.register_error_handler(InternalServerError, handle_http_error)
     app.register_error_handler(Exception, handle_unexpected)

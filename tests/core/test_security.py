@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import sqlite3
+
 import pytest
 from sqlalchemy.exc import OperationalError
 
 from app import create_app
+from app.extensions import db
 from config import Production, Testing
 from tests.conftest import running_app, text_of
 
@@ -102,6 +105,34 @@ def test_database_outage_gives_503_try_again_page(app, client, plan, monkeypatch
     monkeypatch.setattr(services, "current_plan", down)
     response = client.get("/fi/plan")
     assert response.status_code == 503
+
+
+def test_connection_lost_before_teardown_keeps_the_response(tmp_path, monkeypatch):
+    """PostgreSQL restarting after a request's last statement: closing its session fails.
+
+    The response already made (a stored answer's receipt, say) is sent, not the server's bare
+    500, and the next request gets a new connection.
+    """
+
+    class FileDatabase(Testing):
+        SQLALCHEMY_DATABASE_URI = f"sqlite:///{tmp_path / 'lost.sqlite3'}"
+
+    app = create_app(FileDatabase)
+    client = app.test_client()
+    assert client.get("/healthz").status_code == 200  # connected: the pool keeps it
+    with app.app_context():
+        dialect = db.engine.dialect
+
+    def lost(_connection):  # noqa: ANN001, ANN202
+        raise sqlite3.OperationalError("server closed the connection unexpectedly")
+
+    monkeypatch.setattr(dialect, "do_rollback", lost)
+    # No app context held around the request: its teardown closes the session, as in gunicorn.
+    response = client.get("/healthz")
+    monkeypatch.undo()
+
+    assert response.status_code == 200
+    assert client.get("/healthz").get_json()["database"] == "ok"
 
 
 def test_healthz_reports_database_status(client):
