@@ -42,7 +42,7 @@ MESSAGES = {
         "in the survey's settings."
     ),
     "still_open": _l(
-        "The survey still takes answers. Close the survey first, then publish the outcome."
+        "The survey is still open for answers. Close the survey first, then publish the outcome."
     ),
     "already_published": _l("The outcome is published already."),
     "not_invited_audience": _l(
@@ -112,7 +112,7 @@ def reopen(public_id: str):
         flash(_message(error), "error")
         return redirect(url_for("lifecycle.close", public_id=public_id))
     db.session.commit()
-    flash(_("The survey takes answers again."), "success")
+    flash(_("The survey is open for answers again."), "success")
     return redirect(survey_url(engagement))
 
 

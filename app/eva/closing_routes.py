@@ -37,7 +37,7 @@ bp = Blueprint("eva_closing", __name__, url_prefix=LANG_PREFIX)
 
 MESSAGES = {
     "still_open": _l(
-        "The hearing still takes answers. Close the hearing first, then answer the residents."
+        "The hearing is still open for answers. Close the hearing first, then answer the residents."
     ),
     "not_published": _l("The hearing has not been published, so there is nothing to close."),
     "unknown_alternative": _l("Choose one of the alternatives."),

@@ -51,7 +51,9 @@ ERRORS = {
 
 
 def error_text(error: PanelError) -> str:
-    return str(ERRORS.get(error.reason, _l("The change was refused.")))
+    return str(
+        ERRORS.get(error.reason, _l("We could not save the change. Check it and try again."))
+    )
 
 
 def meeting_when(meeting: PanelMeeting) -> str:

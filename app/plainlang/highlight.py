@@ -5,7 +5,7 @@ segments so the template can mark each finding without JavaScript and without ``
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from app.plainlang import messages
 from app.plainlang.analyzer import Analysis, Finding, Grade, analyze
@@ -20,10 +20,15 @@ QUOTED_CHARS = 80
 
 @dataclass(frozen=True, slots=True)
 class Segment:
-    """A piece of the text; ``number`` is set when it is a marked finding."""
+    """A piece of the text; ``number`` is set when it is a marked finding.
+
+    A mark that holds other marks (a long sentence with a long word in it) has them in ``inner``,
+    plain and marked pieces that together make its ``text``.
+    """
 
     text: str
     number: int | None = None
+    inner: tuple[Segment, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -31,7 +36,7 @@ class Note:
     """One finding in the list below the text, numbered like its mark."""
 
     number: int
-    #: False when the finding starts inside an earlier mark and is therefore not marked itself.
+    #: False when the finding crosses the edge of another mark (marks can nest, not overlap).
     marked: bool
     quoted: str
     title: str
@@ -56,28 +61,58 @@ class CheckedText:
         return self.analysis is not None
 
 
+@dataclass(slots=True)
+class _Open:
+    """A mark being built: its finding's number and span, and the pieces so far."""
+
+    number: int | None
+    start: int
+    end: int
+    pieces: list[Segment] = field(default_factory=list)
+    #: Where the next piece starts.
+    pos: int = 0
+
+
+def _close(stack: list[_Open], text: str) -> None:
+    done = stack.pop()
+    if done.pos < done.end:
+        done.pieces.append(Segment(text[done.pos : done.end]))
+    whole = text[done.start : done.end]
+    only_text = len(done.pieces) == 1 and done.pieces[0].number is None
+    parent = stack[-1]
+    parent.pieces.append(Segment(whole, done.number, () if only_text else tuple(done.pieces)))
+    parent.pos = done.end
+
+
 def segments(text: str, findings: Sequence[Finding]) -> tuple[tuple[Segment, ...], set[int]]:
     """The text in pieces, each finding's span a numbered piece (numbers count from 1 in the
     order of ``findings``), and the numbers that were marked.
 
-    Findings are taken in order of start; one that starts inside the previous mark is not marked
-    (it is still listed, by its number).
+    A finding inside another one is marked inside it (a long word in a long sentence; two
+    findings on the same word nest too). One that crosses the edge of an open mark cannot nest
+    in valid HTML: it is not marked, only listed by its number.
     """
-    pieces: list[Segment] = []
     marked: set[int] = set()
-    pos = 0
+    root = _Open(None, 0, len(text))
+    stack = [root]
     order = sorted(enumerate(findings, start=1), key=lambda pair: (pair[1].start, -pair[1].end))
     for number, finding in order:
-        if finding.start < pos or finding.end <= finding.start:
+        if finding.end <= finding.start or finding.start < 0 or finding.end > len(text):
             continue
-        if finding.start > pos:
-            pieces.append(Segment(text[pos : finding.start]))
-        pieces.append(Segment(text[finding.start : finding.end], number))
+        while len(stack) > 1 and stack[-1].end <= finding.start:
+            _close(stack, text)
+        top = stack[-1]
+        if finding.end > top.end:
+            continue
+        if finding.start > top.pos:
+            top.pieces.append(Segment(text[top.pos : finding.start]))
+        stack.append(_Open(number, finding.start, finding.end, pos=finding.start))
         marked.add(number)
-        pos = finding.end
-    if pos < len(text):
-        pieces.append(Segment(text[pos:]))
-    return tuple(pieces), marked
+    while len(stack) > 1:
+        _close(stack, text)
+    if root.pos < len(text):
+        root.pieces.append(Segment(text[root.pos :]))
+    return tuple(root.pieces), marked
 
 
 def _quoted(matched: str) -> str:

@@ -14,8 +14,8 @@ class MinGroupSizeForm(BaseForm):
     min_group_size = IntegerField(
         _l("Smallest group shown"),
         description=_l(
-            "Published results show a smaller number of answers only as “fewer than” this "
-            "number, so that nobody can be recognised. The usual value is 5."
+            "When a group has fewer answers than this, published results show only “fewer than” "
+            "this number. Then nobody can be recognised. The usual value is 5."
         ),
         validators=[
             InputRequired(_l("Enter a whole number.")),

@@ -76,9 +76,13 @@ MESSAGES: dict[str, Any] = {
     ),
     "not_xlsx": _l("The file is not an Excel workbook (.xlsx). Save it as .xlsx and try again."),
     "unpacked_too_large": _l(
-        "The workbook would unpack to more than %(max)d MB. It is refused to protect the service."
+        "The workbook is too large: unpacked, it would be more than %(max)d MB. Make it smaller "
+        "and try again."
     ),
-    "too_many_parts": _l("The workbook has too many internal parts. It is refused."),
+    "too_many_parts": _l(
+        "The workbook has too many parts inside it. Save it again as a plain .xlsx file and try "
+        "again."
+    ),
     "doctype": _l("The workbook contains XML declarations that are not allowed (DOCTYPE)."),
     "broken": _l(
         "The workbook could not be read. It may be damaged: open it in Excel and save it again."
@@ -379,8 +383,11 @@ def _cell_text(cell: Any, sheet: str) -> str:
         text = value.isoformat()
     else:
         text = str(value)
-    text = unicodedata.normalize("NFC", text.replace("\r\n", "\n").replace("\r", "\n"))
-    text = re.sub(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]", "", text).strip()
+    text = re.sub(
+        r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]", "", text.replace("\r\n", "\n").replace("\r", "\n")
+    )
+    # After the removal: a control character between a letter and its accent kept them apart.
+    text = unicodedata.normalize("NFC", text).strip()
     if len(text) > MAX_CELL_CHARS:
         raise _fail("cell_too_long", sheet, cell.row, cell=cell.coordinate, max=MAX_CELL_CHARS)
     return text

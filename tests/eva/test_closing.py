@@ -125,7 +125,7 @@ def test_summary_of_a_survey_or_another_department_is_refused(app, desk, eva, ot
 
 def test_response_is_refused_while_the_hearing_takes_answers(desk, eva):
     page = text_of(desk.get(url(eva, "response")))
-    assert "The hearing still takes answers." in page
+    assert "The hearing is still open for answers." in page
     posted = desk.post(url(eva, "response"), data=RESPONSE)
     assert posted.status_code == 302
     assessment = db.session.scalar(select(Assessment))

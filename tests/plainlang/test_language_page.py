@@ -16,7 +16,7 @@ from app.plan import services as plan_services
 from app.questionnaires.builder import create_survey
 from app.questionnaires.models import Question, Questionnaire, QuestionOption
 from tests.conftest import department, login, text_of
-from tests.plainlang.conftest import sample
+from tests.plainlang.conftest import item, sample, section
 
 #: Officialese: "koskien" is on the officialese list; the whole notice grades hard.
 HARD_FI = sample("fi_library_officialese")
@@ -252,33 +252,16 @@ def finding(start: int, end: int) -> Finding:
     return Finding(FindingCode.LONG_WORD, start, end, "x")
 
 
-def test_a_finding_inside_an_earlier_mark_is_not_marked_but_keeps_its_number():
+def test_a_finding_inside_an_earlier_mark_is_marked_inside_it():
     text = "aaa bbb ccc ddd"
     pieces, marked = segments(text, [finding(0, 7), finding(4, 7), finding(12, 15)])
     assert pieces == (
-        Segment("aaa bbb", 1),
+        Segment("aaa bbb", 1, (Segment("aaa "), Segment("bbb", 2))),
         Segment(" ccc "),
         Segment("ddd", 3),
     )
-    assert marked == {1, 3}
+    assert marked == {1, 2, 3}
 
 
 def test_a_text_without_findings_is_one_plain_segment():
     assert segments("Hei", []) == ((Segment("Hei"),), set())
-
-
-# --- helpers -------------------------------------------------------------------------------------
-
-
-def section(html: str, lang: str) -> str:
-    found = re.search(rf'<section lang="{lang}".*?</section>', html, re.S)
-    assert found, f"no section for {lang}"
-    return found.group()
-
-
-def item(html: str, label: str) -> str:
-    """The article of the text whose heading is ``label``."""
-    for article in re.findall(r"<article.*?</article>", html, re.S):
-        if re.search(rf"<h3[^>]*>{re.escape(label)}</h3>", article):
-            return article
-    raise AssertionError(f"no text labelled {label!r}: {re.findall(r'<h3[^>]*>(.*?)</h3>', html)}")
