@@ -10,6 +10,13 @@ from app.core.forms import BaseForm
 from app.i18n import LANGUAGE_NAMES, LOCALES
 
 EMAIL_REQUIRED = _l("Enter your e-mail address.")
+
+
+def _no_control(value: str | None) -> str:
+    """Typed addresses lose control characters (a NUL cannot even be sent to PostgreSQL)."""
+    return "".join(ch for ch in (value or "") if ch.isprintable()).strip()
+
+
 EMAIL_INVALID = _l("Enter an e-mail address in the form name@example.fi.")
 
 
@@ -18,6 +25,7 @@ class LoginForm(BaseForm):
     # allowed on type="email".
     email = StringField(
         _l("E-mail address"),
+        filters=[_no_control],
         validators=[DataRequired(EMAIL_REQUIRED), Length(max=320)],
         render_kw={
             "autocomplete": "username",
@@ -71,6 +79,7 @@ class SetPasswordForm(BaseForm):
 class ResetRequestForm(BaseForm):
     email = EmailField(
         _l("E-mail address"),
+        filters=[_no_control],
         validators=[DataRequired(EMAIL_REQUIRED), Email(EMAIL_INVALID), Length(max=320)],
         render_kw={"autocomplete": "email", "spellcheck": "false"},
     )
@@ -98,6 +107,7 @@ def _department() -> SelectField:
 class InviteForm(BaseForm):
     email = EmailField(
         _l("E-mail address"),
+        filters=[_no_control],
         validators=[DataRequired(EMAIL_REQUIRED), Email(EMAIL_INVALID), Length(max=320)],
         render_kw={"autocomplete": "off", "spellcheck": "false"},
     )

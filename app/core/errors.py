@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import logging
+import traceback
 
 from flask import Flask, g, jsonify, render_template, request
 from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
 from sqlalchemy import text
-from sqlalchemy.exc import DBAPIError, OperationalError, SQLAlchemyError
+from sqlalchemy.exc import DataError, DBAPIError, OperationalError, SQLAlchemyError
 from werkzeug.exceptions import HTTPException, InternalServerError, MethodNotAllowed
 
 from app.extensions import db
@@ -105,6 +106,19 @@ def handle_unexpected(error: Exception):  # noqa: ANN201
     if isinstance(error, OperationalError):
         log.error("database unavailable: %s", type(error.orig).__name__)
         return _render(503)
+    if isinstance(error, DBAPIError):
+        # The database's own message can repeat the refused values (PostgreSQL: "Key
+        # (email)=(...) already exists"), whatever hide_parameters says: log where, not what.
+        log.error(
+            "database refused a statement on %s %s: %s\n%s",
+            request.method,
+            request.endpoint,
+            type(error.orig).__name__,
+            "".join(traceback.format_tb(error.__traceback__)),
+        )
+        # Input the database cannot hold (a NUL byte, a number out of range) is the request's
+        # fault: the translated "something in the request was wrong" page, not a 500.
+        return _render(400 if isinstance(error, DataError) else 500)
     log.exception("unhandled error on %s %s", request.method, request.endpoint)
     return _render(500)
 

@@ -7,9 +7,9 @@ from typing import Any
 from flask import Flask, Response, current_app
 from werkzeug.routing import IntegerConverter, Map
 
-#: The largest id either database holds (a signed 64-bit integer); a larger number typed into an
-#: address or a form would make the database driver fail instead of finding nothing.
-MAX_ID = 2**63 - 1
+#: The largest id the id columns hold (Integer: a signed 32-bit integer on PostgreSQL); a larger
+#: number typed into an address or a form would make the database fail instead of finding nothing.
+MAX_ID = 2**31 - 1
 
 CSP = "; ".join(
     [
