@@ -173,10 +173,12 @@ def audit_log():
         stmt = stmt.where(AuditLog.actor_id.is_(None))
     elif form.actor.data and form.actor.data.isdigit():
         stmt = stmt.where(AuditLog.actor_id == int(form.actor.data))
+    since, until = _day(form.since.data), _day(form.until.data)
     for field in (form.since, form.until):
         if field.data and _day(field.data) is None:
             field.errors = [_("Write the date as year-month-day, for example 2026-01-31.")]
-    since, until = _day(form.since.data), _day(form.until.data)
+            # A date field only holds a valid date (the browser never sends anything else).
+            field.data = ""
     if since:
         stmt = stmt.where(AuditLog.created_at >= datetime.combine(since, time(), CITY_TZ))
     if until:

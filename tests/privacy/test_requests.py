@@ -220,3 +220,4 @@ def test_the_audit_log_filters_by_action_and_refuses_a_bad_date(app, client, pla
     bad = client.get("/en/staff/audit?since=31.1.2026")
     assert bad.status_code == 422
     assert "Write the date as year-month-day" in text_of(bad)
+    assert 'value="31.1.2026"' not in bad.text  # a date input holds only a valid date (HTML)
