@@ -404,6 +404,18 @@ def _erase_submission(code: str) -> Erased:
     return erased
 
 
+def _answer(request: DataRequest, status: RequestStatus, reply: str, user_id: int) -> None:
+    """Close the request with the coordinator's words; an e-mail request's address gets a
+    message with the link to its status page."""
+    request.status = status
+    request.reply = reply
+    request.handled_at = utcnow()
+    request.handled_by_id = user_id
+    db.session.flush()
+    if request.email:
+        queue_email(request.email, "data_request_done", request.locale, data_request=request)
+
+
 def complete(request: DataRequest, reply: str, user_id: int) -> Erased:
     """Do what was asked: an access request is marked done (the resident's status page then
     shows what is stored); an erasure removes the data. Flushes; the caller commits."""
@@ -415,13 +427,7 @@ def complete(request: DataRequest, reply: str, user_id: int) -> Erased:
             erased = _erase_submission(request.receipt_code)
         else:
             erased = _erase_email(request.email or "")
-    request.status = RequestStatus.DONE
-    request.reply = reply
-    request.handled_at = utcnow()
-    request.handled_by_id = user_id
-    db.session.flush()
-    if request.email:
-        queue_email(request.email, "data_request_done", request.locale, data_request=request)
+    _answer(request, RequestStatus.DONE, reply, user_id)
     audit.record(
         f"privacy.request.{request.kind}",
         f"data_requests:{request.id}",
@@ -437,13 +443,7 @@ def refuse(request: DataRequest, reply: str, user_id: int) -> None:
         raise PrivacyError("not_open")
     if not reply.strip():
         raise PrivacyError("reason_needed")
-    request.status = RequestStatus.REFUSED
-    request.reply = reply
-    request.handled_at = utcnow()
-    request.handled_by_id = user_id
-    db.session.flush()
-    if request.email:
-        queue_email(request.email, "data_request_done", request.locale, data_request=request)
+    _answer(request, RequestStatus.REFUSED, reply, user_id)
     audit.record("privacy.request.refuse", f"data_requests:{request.id}", actor_id=user_id)
 
 
