@@ -174,8 +174,8 @@ def audit_log():
     elif form.actor.data and form.actor.data.isdigit():
         stmt = stmt.where(AuditLog.actor_id == int(form.actor.data))
     since, until = _day(form.since.data), _day(form.until.data)
-    for field in (form.since, form.until):
-        if field.data and _day(field.data) is None:
+    for field, day in ((form.since, since), (form.until, until)):
+        if field.data and day is None:
             field.errors = [_("Write the date as year-month-day, for example 2026-01-31.")]
             # A date field only holds a valid date (the browser never sends anything else).
             field.data = ""
