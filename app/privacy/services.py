@@ -22,6 +22,7 @@ from flask_babel import gettext as _
 from sqlalchemy import delete, func, select, update
 from sqlalchemy.orm import selectinload
 
+from app.auth.services import normalize_email
 from app.core import audit
 from app.core.mail import OutboxMessage, queue_email
 from app.core.types import utcnow
@@ -41,10 +42,6 @@ class PrivacyError(Exception):
         self.reason = reason
 
 
-def normal_email(address: str) -> str:
-    return (address or "").strip().lower()
-
-
 def normal_code(code: str) -> str:
     """Receipt codes are typed by hand: case, spaces and missing dashes are forgiven."""
     raw = "".join(ch for ch in (code or "").upper() if ch.isalnum())
@@ -57,7 +54,7 @@ def normal_code(code: str) -> str:
 def ask_by_email(kind: RequestKind, email: str, locale: str) -> DataRequest:
     """Store an unconfirmed request and e-mail the confirmation link to the address. Answers
     the same whether or not anything is stored about the address."""
-    request = DataRequest(kind=kind, email=normal_email(email), locale=locale)
+    request = DataRequest(kind=kind, email=normalize_email(email), locale=locale)
     db.session.add(request)
     db.session.flush()
     queue_email(request.email, "data_request_confirm", locale, data_request=request)
