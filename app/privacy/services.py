@@ -27,6 +27,7 @@ from app.core import audit
 from app.core.mail import OutboxMessage, queue_email
 from app.core.types import utcnow
 from app.discussion.models import Post, PostState
+from app.engagements.lifecycle import normalize_code
 from app.engagements.models import Engagement, Invitation, OutcomeSubscription
 from app.extensions import db
 from app.i18n import LANGUAGE_NAMES, tr
@@ -40,12 +41,6 @@ class PrivacyError(Exception):
     def __init__(self, reason: str) -> None:
         super().__init__(reason)
         self.reason = reason
-
-
-def normal_code(code: str) -> str:
-    """Receipt codes are typed by hand: case, spaces and missing dashes are forgiven."""
-    raw = "".join(ch for ch in (code or "").upper() if ch.isalnum())
-    return f"{raw[:4]}-{raw[4:8]}-{raw[8:]}" if len(raw) == 12 else raw
 
 
 # --- asking ------------------------------------------------------------------------------------
@@ -67,8 +62,11 @@ def ask_by_receipt(kind: RequestKind, code: str, locale: str) -> DataRequest:
 
     Raises ``PrivacyError("unknown_code")`` when no response has the code.
     """
-    code = normal_code(code)
-    if db.session.scalar(select(Submission.id).where(Submission.receipt_code == code)) is None:
+    # Typed by hand: case, spaces and missing dashes are forgiven, as for invitation codes.
+    code = normalize_code(code)
+    if code is None or (
+        db.session.scalar(select(Submission.id).where(Submission.receipt_code == code)) is None
+    ):
         raise PrivacyError("unknown_code")
     now = utcnow()
     request = DataRequest(
