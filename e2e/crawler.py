@@ -19,6 +19,8 @@ AXE_JS = (Path(__file__).parent / "vendor" / "axe.min.js").read_text(encoding="u
 AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 LANGS = ("fi", "sv", "en")
 MAX_PAGES = 900
+DESKTOP = {"width": 1280, "height": 900}
+PHONE = {"width": 360, "height": 740}
 
 
 @dataclass
@@ -31,7 +33,7 @@ class PageVisit:
     transferred: int
     axe_violations: list[dict] = field(default_factory=list)
     untranslated: list[str] = field(default_factory=list)
-    #: How many pixels the page is wider than the viewport (0 = no horizontal scrolling).
+    #: How many pixels the page is wider than a 360 px phone (0 = no horizontal scrolling).
     overflow: int = 0
     #: Errors the browser console reported (script errors, CSP violations, failed loads).
     console_errors: list[str] = field(default_factory=list)
@@ -103,11 +105,10 @@ def crawl(
     base_url: str,
     role: str,
     html_dir: Path,
-    viewport: dict[str, int] | None = None,
     run_axe: bool = True,
 ) -> list[PageVisit]:
     """Breadth-first visit of every page reachable by links from the three front pages."""
-    context = new_context(browser, base_url, viewport=viewport or {"width": 1280, "height": 900})
+    context = new_context(browser, base_url, viewport=DESKTOP)
     page = context.new_page()
     if role != "anonymous":
         sign_in(page, role)
@@ -191,9 +192,12 @@ def crawl(
         visit.untranslated = [
             pattern.pattern for pattern in ENGLISH_ONLY.get(visit.lang, []) if pattern.search(text)
         ]
+        # The same page on a 360 px phone: resizing lays it out again without a second visit.
+        page.set_viewport_size(PHONE)
         visit.overflow = page.evaluate(
             "document.documentElement.scrollWidth - document.documentElement.clientWidth"
         )
+        page.set_viewport_size(DESKTOP)
         visit.transferred = sum(transferred)
         visit.console_errors = list(console_errors)
         visits.append(visit)
