@@ -63,6 +63,12 @@ def _fresh_postgres_schema() -> Iterator[None]:
     return
 
 
+class CsrfOn(Testing):
+    """Testing with CSRF checks on, for the tests of what a missing or stale token does."""
+
+    WTF_CSRF_ENABLED = True
+
+
 def running_app(config_class: type[Testing] = Testing) -> Iterator[Flask]:
     """An app in its context; its rows are deleted afterwards (PostgreSQL keeps the schema)."""
     app = make_app(config_class)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import time
 from typing import Any
 
-from flask import current_app
+from flask import current_app, request
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from itsdangerous import BadData, URLSafeTimedSerializer
@@ -64,8 +64,31 @@ def translated_field(
     return FormField(TranslatedForm, label=label, description=description, separator="-")
 
 
+#: The name of the editors' "Check language" button (``forms.submit(..., check=True)``): the form
+#: comes back with each text's plain-language findings under it, and nothing is saved.
+CHECK_LANGUAGE = "check_language"
+
+
 class BaseForm(FlaskForm):
     """A FlaskForm (CSRF included) whose errors can be listed in one error summary."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        formdata = args[0] if args else kwargs.get("formdata", "from the request")
+        #: False for a form built from stored data (``formdata=None``) on a page that received
+        #: another form: that one was not sent.
+        self.from_request = formdata is not None
+
+    def checking_language(self) -> bool:
+        """This form was sent with its "Check language" button."""
+        return self.from_request and self.is_submitted() and CHECK_LANGUAGE in request.form
+
+    def validate_on_submit(self, extra_validators: Any = None) -> bool:
+        """As FlaskForm's, but a language check is never valid: the view shows the form again
+        with what was typed, and the ``translated`` macro shows the findings under each text."""
+        if self.checking_language():
+            return False
+        return super().validate_on_submit(extra_validators)
 
     def error_list(self) -> list[tuple[str, str, str]]:
         """(field id, label, message) for every error, in form order, nested forms included."""

@@ -242,7 +242,7 @@ def decision(public_id: str):
                 "success",
             )
             return redirect(url_for("eva_closing.decision", public_id=public_id))
-    elif request.method == "POST":
+    elif request.method == "POST" and not form.checking_language():
         # The form's own errors come first; list what the response lacks as well.
         problems = _problem_links(
             closing.response_problems(engagement, assessment), labels, response_url

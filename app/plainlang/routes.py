@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, current_app, render_template, url_for
+from typing import Any
+
+from flask import Blueprint, current_app, render_template, request, url_for
 from flask_babel import lazy_gettext as _l
 
+from app.core.forms import CHECK_LANGUAGE
 from app.engagements.access import current_engagement, engagement_required
 from app.engagements.models import Engagement, Kind
 from app.i18n import LANG_PREFIX
 from app.plainlang import voikko
 from app.plainlang.analyzer import LOCALES
-from app.plainlang.collect import texts_of
-from app.plainlang.highlight import check
+from app.plainlang.collect import TextItem, texts_of
+from app.plainlang.highlight import CheckedText, check
 
 bp = Blueprint("plainlang", __name__, url_prefix=LANG_PREFIX)
 
@@ -58,3 +61,26 @@ def language(public_id: str):
         used_voikko=used_voikko,
         back_url=_back(engagement),
     )
+
+
+@bp.app_template_global("language_label")
+def language_label(locale: str) -> str:
+    """ "Finnish", "Swedish" or "English" in the interface language."""
+    return str(LANGUAGE_LABELS.get(locale, locale))
+
+
+@bp.app_template_global("language_check")
+def language_check(field: Any) -> CheckedText | None:
+    """The findings for one language's input of a translated field, when the form was sent with
+    its "Check language" button (``forms.translated`` shows them under the input)."""
+    # Only the inputs of the form that was sent (a page can hold two).
+    if request.method != "POST" or CHECK_LANGUAGE not in request.form:
+        return None
+    if field.name not in request.form:
+        return None
+    locale = (field.render_kw or {}).get("lang")
+    text = field.data if isinstance(field.data, str) else ""
+    if locale not in LOCALES or not text.strip():
+        return None
+    item = TextItem(label=field.label.text, field_key=field.id, value_by_locale={locale: text})
+    return check(item, locale)

@@ -15,7 +15,7 @@ from app.engagements.models import Engagement, Kind, Status
 from app.extensions import db
 from app.plan import services as plan_services
 from config import Testing
-from tests.conftest import KEMI_PLAN, running_app, text_of
+from tests.conftest import KEMI_PLAN, CsrfOn, running_app, text_of
 from tests.discussion.conftest import HEARING_ID, build_hearing
 
 URL = f"/en/e/{HEARING_ID}/comments"
@@ -306,10 +306,6 @@ def test_hidden_pending_and_other_engagements_comments_cannot_be_reported(client
 
 class RateLimited(Testing):
     RATELIMIT_ENABLED = True
-
-
-class CsrfOn(Testing):
-    WTF_CSRF_ENABLED = True
 
 
 def _app_with_hearing(config):

@@ -11,10 +11,10 @@ from app.discussion.models import AuthorKind, Discussion, Post, PostState
 from app.engagements.models import Engagement, Kind
 from app.extensions import db
 from app.plan import services as plan_services
-from config import Testing
 from tests.conftest import (
     KEMI_PLAN,
     PASSWORD,
+    CsrfOn,
     UserFactory,
     department,
     login,
@@ -258,10 +258,6 @@ def test_coordinator_moderates_every_department(app, coordinator, hearing):
     client = app.test_client()
     login(client, coordinator)
     assert client.get(PAGE).status_code == 200
-
-
-class CsrfOn(Testing):
-    WTF_CSRF_ENABLED = True
 
 
 @pytest.fixture

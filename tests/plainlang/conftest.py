@@ -100,7 +100,7 @@ def item_starting(html: str, start: str) -> str:
 def written(article: str) -> str:
     """The checked text of an article as staff wrote it: marks, their note links and the hidden
     words for screen readers taken out, entities unescaped."""
-    found = re.search(r'<div class="plainlang-text">(.*?)</div>', article, re.S)
+    found = re.search(r'<div class="plainlang-text"[^>]*>(.*?)</div>', article, re.S)
     assert found, "the text is not written in this language"
     inner = re.sub(r"<sup>.*?</sup>", "", found.group(1), flags=re.S)
     inner = re.sub(r'<span class="visually-hidden"[^>]*>.*?</span>', "", inner, flags=re.S)

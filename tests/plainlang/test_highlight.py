@@ -146,7 +146,7 @@ class Tree(HTMLParser):
 
 
 def text_box(article: str) -> Node:
-    found = re.search(r'<div class="plainlang-text">.*?</div>', article, re.S)
+    found = re.search(r'<div class="plainlang-text"[^>]*>.*?</div>', article, re.S)
     assert found
     (box,) = Tree(found.group()).root.children
     return box
