@@ -15,7 +15,9 @@ TITLE = "Opening hours of the Ajos health station"
 
 
 def submit(page: Page) -> None:
-    page.click("main form:not([action*='logout']) button[type=submit] >> nth=-1")
+    page.click(
+        "main form:not([action*='logout']) button[type=submit]:not([name=check_language]) >> nth=-1"
+    )
     page.wait_for_load_state("load")
 
 
@@ -54,8 +56,22 @@ def test_staff_launch_and_close_an_eva_hearing(browser, base_url):
     page.fill("#decision_due", "2027-03-01")
     page.fill("#use_of_input-en", "We read every answer and tell the committee what you said.")
     page.fill("#closes_at", "2027-02-01T16:00")
+    # Check the language first: advice under the text, the typed text kept, nothing saved yet.
+    page.fill(
+        "#rationale-en", "In respect of the utilisation, few people come before 10 on Mondays."
+    )
+    page.get_by_role("button", name="Check language").click()
+    page.wait_for_load_state("load")
+    expect(page.locator(".plainlang-checked")).to_contain_text("Nothing is saved yet")
+    advice = page.locator("#rationale-en-language")
+    expect(advice.locator("mark").first).to_have_text("In respect of")
+    expect(advice.locator(".plainlang-notes")).to_contain_text("utilisation")
+    assert page.input_value("#proposal-en") == "Open at 10 instead of 8 on Mondays from March."
+    assert axe_violations(page) == []
+    page.fill("#rationale-en", "Few people come before 10 on Mondays.")
     submit(page)
     expect(page.locator(".error-summary")).to_have_count(0)
+    expect(page.locator(".plainlang-checked")).to_have_count(0)
 
     # The alternative besides keeping the current state.
     page.goto(f"/en/staff/eva/{public_id}/alternatives/VE1")

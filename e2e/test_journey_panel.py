@@ -17,7 +17,7 @@ MEMBER = "jasen3@demo.osallistu.fi"
 
 def submit(page: Page) -> None:
     page.click(
-        "main form:not([action*='sign-out']):not([action*='logout']) button[type=submit] >> nth=-1"
+        "main form:not([action*='sign-out']):not([action*='logout']) button[type=submit]:not([name=check_language]) >> nth=-1"
     )
     page.wait_for_load_state("load")
 
