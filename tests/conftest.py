@@ -20,7 +20,7 @@ from sqlalchemy import delete
 from app import create_app
 from app.auth.models import User
 from app.core.auth import Role
-from app.extensions import db
+from app.extensions import db, limiter
 from app.plan import services as plan_services
 from app.plan.models import Department
 from config import Testing
@@ -46,6 +46,11 @@ class Client(FlaskClient):
 
 
 def make_app(config_class: type[Testing] = Testing) -> Flask:
+    # The limiter is one object for every app of the run (as in production, where a process has
+    # one app). A test with its store down leaves it marked dead, and it would then count in
+    # memory for the next apps until it happened to look for its store again: each app starts
+    # with its store taken as up.
+    limiter._storage_dead = False
     app = create_app(config_class)
     app.test_client_class = Client
     with app.app_context():
