@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from datetime import UTC, datetime
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from flask import Flask, current_app, g, request, url_for
 from flask_babel import format_date, format_datetime, format_decimal, format_time, get_locale
@@ -40,6 +42,22 @@ def tr_lang(value: Mapping[str, str] | None, locale: str | None = None) -> str |
         if value.get(candidate):
             return candidate
     return next((key for key, text in value.items() if text), None)
+
+
+def city_zone() -> ZoneInfo:
+    """The city's time zone (``BABEL_DEFAULT_TIMEZONE``): times are typed, shown and counted by
+    day in it, and stored in UTC."""
+    return ZoneInfo(current_app.config.get("BABEL_DEFAULT_TIMEZONE", "Europe/Helsinki"))
+
+
+def to_utc(value: datetime | None) -> datetime | None:
+    """A time typed in the city's time zone (naive, from a form) as UTC."""
+    return value.replace(tzinfo=city_zone()).astimezone(UTC) if value else None
+
+
+def to_local(value: datetime | None) -> datetime | None:
+    """A stored UTC time as the naive city time a form field shows."""
+    return value.astimezone(city_zone()).replace(tzinfo=None) if value else None
 
 
 def current_locale() -> str:

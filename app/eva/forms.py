@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from flask_babel import lazy_gettext as _l
 from wtforms import (
@@ -72,17 +70,6 @@ GROUP_OF_PEOPLE_LABELS = {
     "socioeconomic": _l("socio-economic groups"),
     "area": _l("residents of an area"),
 }
-
-#: Times are typed and shown in the city's time zone and stored in UTC.
-CITY_TZ = ZoneInfo("Europe/Helsinki")
-
-
-def to_utc(value: datetime | None) -> datetime | None:
-    return value.replace(tzinfo=CITY_TZ).astimezone(UTC) if value else None
-
-
-def to_local(value: datetime | None) -> datetime | None:
-    return value.astimezone(CITY_TZ).replace(tzinfo=None) if value else None
 
 
 LANGUAGE_CHOICES = [(loc, LANGUAGE_NAMES[loc]) for loc in LOCALES]

@@ -18,10 +18,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import IO, Any
-from zoneinfo import ZoneInfo
 
 import xlsxwriter
-from flask import current_app
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import and_, func, select
@@ -35,7 +33,7 @@ from app.eva.hearing import TRIGGER_WORDS, AreaView, HearingView
 from app.eva.models import TRIGGERS, Assessment, Stage
 from app.eva.summary import ANSWER_CODES, ANSWER_WORDS, HearingSummary, hearing_summary
 from app.extensions import db
-from app.i18n import LANGUAGE_NAMES, tr
+from app.i18n import LANGUAGE_NAMES, city_zone, tr
 from app.questionnaires.export import escape_formula
 from app.questionnaires.models import Submission
 
@@ -105,7 +103,7 @@ def _iso(value: date | datetime | None) -> str:
 
 def local(moment: datetime) -> datetime:
     """A UTC time in the city's time zone."""
-    zone = ZoneInfo(current_app.config.get("BABEL_DEFAULT_TIMEZONE", "Europe/Helsinki"))
+    zone = city_zone()
     return moment.astimezone(zone)
 
 
@@ -398,7 +396,7 @@ def current_year() -> int:
 
 
 def _year_bounds(year: int) -> tuple[datetime, datetime]:
-    zone = ZoneInfo(current_app.config.get("BABEL_DEFAULT_TIMEZONE", "Europe/Helsinki"))
+    zone = city_zone()
     start = datetime(year, 1, 1, tzinfo=zone).astimezone(UTC)
     end = datetime(year + 1, 1, 1, tzinfo=zone).astimezone(UTC)
     return start, end

@@ -39,13 +39,11 @@ from app.eva.forms import (
     impact_area_form,
     matrix_area_form,
     new_eva_form,
-    to_local,
-    to_utc,
 )
 from app.eva.models import Assessment, Stage
 from app.eva.services import ChangeInput, EvaError
 from app.extensions import db
-from app.i18n import LANG_PREFIX, tr
+from app.i18n import LANG_PREFIX, to_local, to_utc, tr
 from app.plainlang.gate import may_publish, publish_gate, refusal
 from app.plan import services as plan_services
 

@@ -4,9 +4,7 @@ text inputs, and the composition form has one number per category of every dimen
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import UTC, datetime
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from flask_babel import lazy_gettext as _l
 from wtforms import (
@@ -25,19 +23,9 @@ from app.core.forms import BaseForm, optional_texts, translated_field
 from app.i18n import LANGUAGE_NAMES, LOCALES
 from app.panels.setup import MAX_SIZE, MIN_SIZE
 
-#: Times are typed and shown in the city's time zone and stored in UTC.
-CITY_TZ = ZoneInfo("Europe/Helsinki")
 #: The largest seed a draw stores (a signed 64-bit column).
 MAX_SEED = 2**63 - 1
 LANGUAGE_CHOICES = [(loc, LANGUAGE_NAMES[loc]) for loc in LOCALES]
-
-
-def to_utc(value: datetime | None) -> datetime | None:
-    return value.replace(tzinfo=CITY_TZ).astimezone(UTC) if value else None
-
-
-def to_local(value: datetime | None) -> datetime | None:
-    return value.astimezone(CITY_TZ).replace(tzinfo=None) if value else None
 
 
 class MultiCheckboxField(SelectMultipleField):

@@ -11,15 +11,13 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from urllib.parse import urlparse
-from zoneinfo import ZoneInfo
 
-from flask import current_app
 from sqlalchemy import ColumnElement, and_, delete, func, or_, select
 
 from app.core import audit
 from app.core.types import utcnow
 from app.extensions import db
-from app.i18n import LOCALES
+from app.i18n import LOCALES, city_zone
 from app.panels.models import (
     MeetingAttendance,
     Panel,
@@ -36,10 +34,6 @@ DEFAULT_LENGTH = timedelta(hours=2)
 #: Longest place text (the column's size).
 MAX_PLACE = 300
 MAX_URL = 500
-
-
-def city_zone() -> ZoneInfo:
-    return ZoneInfo(current_app.config.get("BABEL_DEFAULT_TIMEZONE", "Europe/Helsinki"))
 
 
 def local_day(moment: datetime) -> date:

@@ -21,7 +21,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import delete, select, union, update
 from sqlalchemy.orm import joinedload
@@ -30,10 +29,8 @@ from app.core import audit
 from app.core.mail import OutboxMessage
 from app.core.types import utcnow
 from app.extensions import db
+from app.i18n import city_zone
 from app.panels.models import MagicLink, Panel, PanelApplication, PanelMember, Participant
-
-#: Days are counted in the city's time zone.
-CITY_TZ = ZoneInfo("Europe/Helsinki")
 
 
 def placeholder_email(participant_id: int) -> str:
@@ -70,13 +67,13 @@ def retention_ends(panel: Panel) -> date | None:
         closes = engagement.closes_at or engagement.closed_at
         if closes is None:
             return None
-        end = closes.astimezone(CITY_TZ).date()
+        end = closes.astimezone(city_zone()).date()
     return end + timedelta(days=engagement.retention_days)
 
 
 def is_due(panel: Panel, now: datetime | None = None) -> bool:
     ends = retention_ends(panel)
-    today = (now or utcnow()).astimezone(CITY_TZ).date()
+    today = (now or utcnow()).astimezone(city_zone()).date()
     return ends is not None and ends < today
 
 

@@ -16,7 +16,7 @@ from app.engagements import lifecycle
 from app.engagements.access import current_engagement, engagement_required
 from app.engagements.models import Kind, Status
 from app.extensions import db
-from app.i18n import LANG_PREFIX
+from app.i18n import LANG_PREFIX, to_local, to_utc
 from app.panels import services, setup
 from app.panels.forms import (
     ConfirmForm,
@@ -25,8 +25,6 @@ from app.panels.forms import (
     field_name,
     new_panel_form,
     settings_form,
-    to_local,
-    to_utc,
 )
 from app.panels.models import ApplicationStatus, Panel, SelectionRun
 from app.panels.services import PanelError

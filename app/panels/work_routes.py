@@ -14,9 +14,9 @@ from flask_babel import lazy_gettext as _l
 from app.core.forms import BaseForm
 from app.engagements.access import engagement_required
 from app.extensions import db
-from app.i18n import LANG_PREFIX
+from app.i18n import LANG_PREFIX, to_local, to_utc
 from app.panels import meetings, services, setup, statements
-from app.panels.forms import ConfirmForm, to_local, to_utc
+from app.panels.forms import ConfirmForm
 from app.panels.models import Panel, PanelMeeting, PanelStatement
 from app.panels.services import PanelError
 from app.panels.staff_routes import _page, _panel

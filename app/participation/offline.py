@@ -25,15 +25,14 @@ import re
 import unicodedata
 from datetime import UTC, date, datetime, timedelta
 from typing import NamedTuple
-from zoneinfo import ZoneInfo
 
-from flask import current_app
 from sqlalchemy import select
 
 from app.auth.models import User
 from app.core import audit
 from app.engagements.models import Engagement, Status
 from app.extensions import db
+from app.i18n import city_zone
 from app.participation.models import OFFLINE_CHANNELS, OfflineParticipation
 
 #: The largest head count one entry may have (a city festival, not a typo of extra zeros).
@@ -87,13 +86,9 @@ class Entry(NamedTuple):
     entered_by: str
 
 
-def _zone() -> ZoneInfo:
-    return ZoneInfo(current_app.config.get("BABEL_DEFAULT_TIMEZONE", "Europe/Helsinki"))
-
-
 def today() -> date:
     """Today in the city's time zone: the latest day an entry may have."""
-    return datetime.now(UTC).astimezone(_zone()).date()
+    return datetime.now(UTC).astimezone(city_zone()).date()
 
 
 def earliest_day(engagement: Engagement) -> date:
@@ -101,7 +96,7 @@ def earliest_day(engagement: Engagement) -> date:
     created = engagement.created_at or datetime.now(UTC)
     if created.tzinfo is None:
         created = created.replace(tzinfo=UTC)
-    return (created.astimezone(_zone()) - EARLIEST_BEFORE_CREATION).date()
+    return (created.astimezone(city_zone()) - EARLIEST_BEFORE_CREATION).date()
 
 
 def clean_note(text: str | None) -> str:

@@ -10,9 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
-from zoneinfo import ZoneInfo
 
-from flask import current_app
 from sqlalchemy import ColumnElement, Select, and_, case, func, literal, or_, select
 
 from app.discussion.models import AuthorKind, Discussion, Post, PostState, Thread
@@ -23,6 +21,7 @@ from app.engagements.models import (
     engagement_focus_areas,
 )
 from app.eva.models import Assessment
+from app.i18n import city_zone
 from app.panels.models import MeetingAttendance, Panel, PanelMeeting, PanelMember
 from app.participation.models import OfflineParticipation, PopulationGroup
 from app.plan.models import Department, FocusArea, Plan, StrategicGoal
@@ -57,7 +56,7 @@ class Period:
 
 def period(year: int) -> Period:
     """The year ``year`` in the city's time zone (``BABEL_DEFAULT_TIMEZONE``)."""
-    zone = ZoneInfo(current_app.config.get("BABEL_DEFAULT_TIMEZONE", "Europe/Helsinki"))
+    zone = city_zone()
 
     def start(month: int, of_year: int = year) -> datetime:
         return datetime(of_year, month, 1, tzinfo=zone).astimezone(UTC)

@@ -26,7 +26,6 @@ from datetime import datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from flask import current_app
 from sqlalchemy import Table, func, insert, select
 
 from app.auth.models import User
@@ -43,6 +42,7 @@ from app.engagements.models import (
 )
 from app.eva.models import Assessment
 from app.extensions import db
+from app.i18n import city_zone
 from app.participation import population
 from app.participation.models import OFFLINE_CHANNELS, OfflineParticipation, PopulationGroup
 from app.participation.queries import period
@@ -267,7 +267,7 @@ def generate(
     """
     now = now or utcnow()
     rng = random.Random(sizes.seed)  # noqa: S311 (made-up data, not secrets)
-    zone = ZoneInfo(current_app.config.get("BABEL_DEFAULT_TIMEZONE", "Europe/Helsinki"))
+    zone = city_zone()
     last_year = now.astimezone(zone).year
     first_year = last_year - sizes.years + 1
     made = Made(first_year=first_year, last_year=last_year)

@@ -17,8 +17,7 @@ from app.core.audit import AuditLog
 from app.core.auth import coordinator_required
 from app.engagements.lifecycle_forms import ConfirmForm
 from app.extensions import db, limiter
-from app.i18n import LANG_PREFIX
-from app.panels.retention import CITY_TZ
+from app.i18n import LANG_PREFIX, city_zone
 from app.privacy import services
 from app.privacy.forms import STATUS_FILTERS, AskForm, AuditFilterForm, HandleForm
 from app.privacy.models import DataRequest, RequestKind, RequestStatus
@@ -180,9 +179,9 @@ def audit_log():
             # A date field only holds a valid date (the browser never sends anything else).
             field.data = ""
     if since:
-        stmt = stmt.where(AuditLog.created_at >= datetime.combine(since, time(), CITY_TZ))
+        stmt = stmt.where(AuditLog.created_at >= datetime.combine(since, time(), city_zone()))
     if until:
-        end = datetime.combine(until + timedelta(days=1), time(), CITY_TZ)
+        end = datetime.combine(until + timedelta(days=1), time(), city_zone())
         stmt = stmt.where(AuditLog.created_at < end)
     page = max(request.args.get("page", 1, type=int), 1)
     rows = list(db.session.scalars(stmt.limit(AUDIT_PAGE + 1).offset((page - 1) * AUDIT_PAGE)))

@@ -26,7 +26,7 @@ from app.core.types import utcnow
 from app.engagements.access import current_engagement, engagement_required
 from app.engagements.models import Kind, Status
 from app.extensions import db
-from app.i18n import LANG_PREFIX, LANGUAGE_NAMES, tr
+from app.i18n import LANG_PREFIX, LANGUAGE_NAMES, to_local, to_utc, tr
 from app.plainlang.gate import may_publish, publish_gate, refusal
 from app.plan import services as plan_services
 from app.questionnaires import builder, services
@@ -40,8 +40,6 @@ from app.questionnaires.forms import (
     question_form,
     settings_data,
     settings_form,
-    to_local,
-    to_utc,
 )
 from app.questionnaires.messages import message
 from app.questionnaires.services import OptionInput, QuestionnaireError

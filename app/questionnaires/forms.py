@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from flask_babel import lazy_gettext as _l
 from wtforms import (
@@ -28,21 +26,10 @@ from app.core.forms import BaseForm, optional_texts, translated_field
 from app.i18n import LANGUAGE_NAMES, LOCALES
 from app.questionnaires.builder import CODE_PATTERN
 
-#: Times are typed and shown in the city's time zone and stored in UTC.
-CITY_TZ = ZoneInfo("Europe/Helsinki")
-
 
 class MultiCheckboxField(SelectMultipleField):
     widget = ListWidget(prefix_label=False)
     option_widget = CheckboxInput()
-
-
-def to_utc(value: datetime | None) -> datetime | None:
-    return value.replace(tzinfo=CITY_TZ).astimezone(UTC) if value else None
-
-
-def to_local(value: datetime | None) -> datetime | None:
-    return value.astimezone(CITY_TZ).replace(tzinfo=None) if value else None
 
 
 def _code_check(form: Form, field: Any) -> None:

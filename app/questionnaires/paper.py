@@ -15,7 +15,7 @@ from zoneinfo import ZoneInfo
 
 import segno
 from babel.lists import format_list
-from flask import current_app, g
+from flask import g
 from flask_babel import force_locale, format_decimal, get_locale
 from flask_babel import gettext as _
 from markupsafe import Markup
@@ -23,7 +23,7 @@ from sqlalchemy import case, func, select
 
 from app.engagements.models import Engagement
 from app.extensions import db
-from app.i18n import tr
+from app.i18n import city_zone, tr
 from app.questionnaires.definition import Definition
 from app.questionnaires.models import Submission
 from app.questionnaires.spec import QuestionSpec
@@ -144,7 +144,7 @@ def condition_texts(spec: Definition) -> tuple[dict[str, str], dict[str, str]]:
 
 
 def _start_of_today() -> datetime:
-    zone = ZoneInfo(current_app.config.get("BABEL_DEFAULT_TIMEZONE", "Europe/Helsinki"))
+    zone = city_zone()
     today = datetime.now(zone).date()
     return datetime.combine(today, time(0), tzinfo=zone).astimezone(ZoneInfo("UTC"))
 

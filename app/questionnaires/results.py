@@ -32,7 +32,7 @@ from werkzeug.datastructures import MultiDict
 from app.engagements import background
 from app.engagements.models import Engagement
 from app.extensions import db
-from app.i18n import LOCALES, tr, tr_lang
+from app.i18n import LOCALES, city_zone, tr, tr_lang
 from app.questionnaires import aggregations as agg
 from app.questionnaires import frames, queries
 from app.questionnaires.definition import Definition, definition
@@ -297,7 +297,7 @@ def _facets(tally: frames.Tally, filters: ResultFilters) -> list[Facet]:
 
 
 def _timeline(hours: pd.DataFrame) -> tuple[str, list[Period]]:
-    timezone = current_app.config.get("BABEL_DEFAULT_TIMEZONE", "Europe/Helsinki")
+    timezone = city_zone().key
     utc = pd.DataFrame(
         {"hour": pd.to_datetime(hours["hour"], format="%Y-%m-%d %H", utc=True), "n": hours["n"]}
     )

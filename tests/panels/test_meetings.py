@@ -12,8 +12,8 @@ from sqlalchemy import func, select
 from app.core.audit import AuditLog
 from app.core.types import utcnow
 from app.extensions import db
+from app.i18n import to_local
 from app.panels import meetings, statements
-from app.panels.forms import to_local
 from app.panels.models import MeetingAttendance, PanelMeeting, PanelMember
 from app.participation import records
 from tests.conftest import login, text_of
