@@ -69,6 +69,11 @@ def translated_field(
 CHECK_LANGUAGE = "check_language"
 
 
+def language_check_requested() -> bool:
+    """The request is a form sent with its "Check language" button."""
+    return request.method == "POST" and CHECK_LANGUAGE in request.form
+
+
 class BaseForm(FlaskForm):
     """A FlaskForm (CSRF included) whose errors can be listed in one error summary."""
 
@@ -81,7 +86,7 @@ class BaseForm(FlaskForm):
 
     def checking_language(self) -> bool:
         """This form was sent with its "Check language" button."""
-        return self.from_request and self.is_submitted() and CHECK_LANGUAGE in request.form
+        return self.from_request and language_check_requested()
 
     def validate_on_submit(self, extra_validators: Any = None) -> bool:
         """As FlaskForm's, but a language check is never valid: the view shows the form again

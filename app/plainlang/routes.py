@@ -7,7 +7,7 @@ from typing import Any
 from flask import Blueprint, current_app, render_template, request, url_for
 from flask_babel import lazy_gettext as _l
 
-from app.core.forms import CHECK_LANGUAGE
+from app.core.forms import language_check_requested
 from app.engagements.access import current_engagement, engagement_required
 from app.engagements.models import Engagement, Kind
 from app.i18n import LANG_PREFIX
@@ -74,9 +74,7 @@ def language_check(field: Any) -> CheckedText | None:
     """The findings for one language's input of a translated field, when the form was sent with
     its "Check language" button (``forms.translated`` shows them under the input)."""
     # Only the inputs of the form that was sent (a page can hold two).
-    if request.method != "POST" or CHECK_LANGUAGE not in request.form:
-        return None
-    if field.name not in request.form:
+    if not language_check_requested() or field.name not in request.form:
         return None
     locale = (field.render_kw or {}).get("lang")
     text = field.data if isinstance(field.data, str) else ""
