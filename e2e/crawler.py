@@ -105,7 +105,6 @@ def crawl(
     base_url: str,
     role: str,
     html_dir: Path,
-    run_axe: bool = True,
 ) -> list[PageVisit]:
     """Breadth-first visit of every page reachable by links from the three front pages."""
     context = new_context(browser, base_url, viewport=DESKTOP)
@@ -155,23 +154,22 @@ def crawl(
             transferred=0,
             scripts=page.locator("script").count(),
         )
-        if run_axe:
-            page.add_script_tag(content=AXE_JS)
-            result = page.evaluate(
-                "tags => axe.run(document, {runOnly: {type: 'tag', values: tags}})", AXE_TAGS
-            )
-            visit.axe_violations = [
-                {
-                    "id": v["id"],
-                    "impact": v["impact"],
-                    "help": v["help"],
-                    "targets": [n["target"] for n in v["nodes"]][:5],
-                }
-                for v in result["violations"]
-            ]
-            html_file = html_dir / f"{role}-{len(visits):03d}.html"
-            html_file.write_text(response.text() if response else "", encoding="utf-8")
-            visit.html_file = str(html_file)
+        page.add_script_tag(content=AXE_JS)
+        result = page.evaluate(
+            "tags => axe.run(document, {runOnly: {type: 'tag', values: tags}})", AXE_TAGS
+        )
+        visit.axe_violations = [
+            {
+                "id": v["id"],
+                "impact": v["impact"],
+                "help": v["help"],
+                "targets": [n["target"] for n in v["nodes"]][:5],
+            }
+            for v in result["violations"]
+        ]
+        html_file = html_dir / f"{role}-{len(visits):03d}.html"
+        html_file.write_text(response.text() if response else "", encoding="utf-8")
+        visit.html_file = str(html_file)
         # Text marked with another language (the language switcher, content that falls back to
         # another language) is not expected in the page's language.
         text = page.evaluate(
